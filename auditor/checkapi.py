@@ -1,0 +1,214 @@
+"""What a check module needs: the `@check` decorator, its metadata, verdicts, and the scope it reads.
+
+Checks are pure: they read a `Scope` (one account and region of the snapshot) and yield
+`Verdict`s. They never see a dataset that failed to load: the engine reports ERROR instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+
+from auditor.datasets import ALL_DATASETS, Dataset, ScopeKind
+from auditor.findings import Remediation, ResourceRef, Severity, Status
+from auditor.models import CollectionError, ScopeSnapshot
+
+T = TypeVar("T")
+
+# Framework keys a check may map to; the values are control ids of that framework.
+FRAMEWORKS = {
+    "fsbp": "AWS Foundational Security Best Practices",
+    "cis-3.0": "CIS AWS Foundations Benchmark v3.0",
+    "cis-4.0": "CIS AWS Foundations Benchmark v4.0",
+    "cis-5.0": "CIS AWS Foundations Benchmark v5.0",
+}
+
+_CHECK_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+
+
+class CheckMetadata(BaseModel):
+    """Everything a reader of a finding needs to know about the check that made it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="<service>_<resource>_<property>, stable forever.")
+    title: str = Field(description="States the good state, e.g. 'RDS instances run Multi-AZ'.")
+    service: str
+    severity: Severity
+    resource_type: str
+    datasets: tuple[str, ...]
+    rationale: str
+    remediation: Remediation
+    references: tuple[str, ...] = ()
+    compliance: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _CHECK_ID.match(value):
+            raise ValueError(f"check id {value!r} is not snake_case <service>_<resource>_<property>")
+        return value
+
+    @field_validator("title", "rationale")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("references")
+    @classmethod
+    def _https_references(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for ref in value:
+            if not ref.startswith("https://"):
+                raise ValueError(f"reference {ref!r} is not an https URL")
+        return value
+
+    @field_validator("compliance")
+    @classmethod
+    def _known_frameworks(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for framework, controls in value.items():
+            if framework not in FRAMEWORKS:
+                raise ValueError(f"unknown framework {framework!r}; known: {sorted(FRAMEWORKS)}")
+            if not controls:
+                raise ValueError(f"framework {framework!r} lists no control ids")
+        return value
+
+    @model_validator(mode="after")
+    def _datasets_known(self) -> CheckMetadata:
+        if not self.datasets:
+            raise ValueError(f"check {self.id} declares no datasets")
+        unknown = [d for d in self.datasets if d not in ALL_DATASETS]
+        if unknown:
+            raise ValueError(f"check {self.id} declares unknown datasets {unknown}")
+        scopes = {ALL_DATASETS[d].scope for d in self.datasets}
+        if len(scopes) > 1:
+            raise ValueError(f"check {self.id} mixes regional and global datasets")
+        if not self.id.startswith(self.service + "_"):
+            raise ValueError(f"check id {self.id} does not start with its service {self.service!r}")
+        return self
+
+    @property
+    def scope(self) -> ScopeKind:
+        return ALL_DATASETS[self.datasets[0]].scope
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check's judgement of one resource; the engine turns it into a Finding."""
+
+    status: Status
+    resource: ResourceRef
+    message: str
+    evidence: Mapping[str, JsonValue] = field(default_factory=dict)
+    region: str | None = None  # overrides the scope's region (an S3 bucket lives in its own)
+    error: CollectionError | None = None
+
+
+def passed(
+    resource: ResourceRef, message: str, *, region: str | None = None, **evidence: JsonValue
+) -> Verdict:
+    return Verdict(Status.PASS, resource, message, evidence, region)
+
+
+def failed(
+    resource: ResourceRef, message: str, *, region: str | None = None, **evidence: JsonValue
+) -> Verdict:
+    return Verdict(Status.FAIL, resource, message, evidence, region)
+
+
+def unreadable(
+    resource: ResourceRef, error: CollectionError, *, region: str | None = None
+) -> Verdict:
+    """A resource whose deciding data could not be read: ERROR, never a guess."""
+    return Verdict(
+        Status.ERROR,
+        resource,
+        f"Could not judge: {error.describe()}",
+        {"operation": error.operation, "error_code": error.error_code},
+        region,
+        error,
+    )
+
+
+class DatasetNotDeclared(RuntimeError):
+    """A check read a dataset it did not declare: a bug in the check."""
+
+
+class Scope:
+    """The part of the snapshot one check run may read: one account and region."""
+
+    def __init__(
+        self, snapshot: ScopeSnapshot, declared: Iterable[str], params: Mapping[str, Any]
+    ) -> None:
+        self._snapshot = snapshot
+        self._declared = frozenset(declared)
+        self.params = params
+
+    @property
+    def account_id(self) -> str:
+        return self._snapshot.account_id
+
+    @property
+    def region(self) -> str:
+        return self._snapshot.region
+
+    def get(self, dataset: Dataset[T]) -> T:
+        if dataset.name not in self._declared:
+            raise DatasetNotDeclared(f"dataset {dataset.name!r} read but not declared")
+        value = getattr(self._snapshot, dataset.name)
+        # The engine only runs a check where all its datasets were read.
+        assert value is not None and not isinstance(value, CollectionError)
+        result: T = value
+        return result
+
+
+CheckFunction = Callable[[Scope], Iterable[Verdict]]
+
+
+@dataclass(frozen=True)
+class Check:
+    metadata: CheckMetadata
+    run: CheckFunction
+    source: str = "builtin"
+
+    @property
+    def id(self) -> str:
+        return self.metadata.id
+
+
+def check(
+    *,
+    id: str,
+    title: str,
+    service: str,
+    severity: Severity,
+    resource_type: str,
+    datasets: Iterable[Dataset[Any]],
+    rationale: str,
+    remediation: Remediation,
+    references: Iterable[str] = (),
+    compliance: Mapping[str, list[str]] | None = None,
+) -> Callable[[CheckFunction], Check]:
+    """Attach validated metadata to a check function; the registry finds the result."""
+    metadata = CheckMetadata(
+        id=id,
+        title=title,
+        service=service,
+        severity=severity,
+        resource_type=resource_type,
+        datasets=tuple(d.name for d in datasets),
+        rationale=rationale,
+        remediation=remediation,
+        references=tuple(references),
+        compliance=dict(compliance or {}),
+    )
+
+    def wrap(fn: CheckFunction) -> Check:
+        return Check(metadata=metadata, run=fn)
+
+    return wrap

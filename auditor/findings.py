@@ -1,0 +1,130 @@
+"""Findings and the report: the JSON contract other tools read (`auditor schema` prints it)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+REPORT_SCHEMA_VERSION = "1.0"
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFORMATIONAL = "informational"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: critical 4 … informational 0."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFORMATIONAL: 0,
+}
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Remediation(Contract):
+    console: str = Field(description="Where to fix it in the AWS console.")
+    cli: str = Field(description="An AWS CLI command that fixes it.")
+    terraform: str = Field(description="The Terraform argument or resource that fixes it.")
+
+
+class ResourceRef(Contract):
+    arn: str | None = None
+    id: str
+    type: str = Field(description="CloudFormation resource type, e.g. AWS::RDS::DBInstance.")
+
+
+class Finding(Contract):
+    id: str = Field(description="Stable: the same check, account, region and resource give the same id.")
+    check_id: str
+    status: Status
+    severity: Severity
+    service: str
+    title: str
+    message: str
+    account_id: str
+    region: str = Field(description='AWS region, or "global" for account-wide services such as IAM.')
+    resource: ResourceRef
+    evidence: dict[str, JsonValue] = Field(default_factory=dict)
+    remediation: Remediation
+    compliance: dict[str, list[str]] = Field(default_factory=dict)
+
+
+def finding_id(check_id: str, account_id: str, region: str, resource: ResourceRef) -> str:
+    key = "\x1f".join((check_id, account_id, region, resource.arn or "", resource.id))
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+class Tool(Contract):
+    name: str = "auditor"
+    version: str
+
+
+class ScanInfo(Contract):
+    id: str
+    started_at: datetime
+    finished_at: datetime
+    accounts: list[str]
+    regions: list[str]
+    checks: list[str]
+    api_calls: dict[str, int] = Field(
+        default_factory=dict, description="AWS operations sent during collection, with counts."
+    )
+
+
+class StatusCounts(Contract):
+    PASS: int = 0
+    FAIL: int = 0
+    ERROR: int = 0
+
+
+class Summary(Contract):
+    total: int
+    by_status: StatusCounts
+    by_severity: dict[Severity, StatusCounts]
+    pass_rate: float | None = Field(
+        description="PASS / (PASS + FAIL), or null when nothing was judged."
+    )
+
+
+class ScanError(Contract):
+    """A gap in the scan: a read that failed and the checks it left unjudged."""
+
+    account_id: str
+    region: str
+    service: str
+    operation: str
+    error_code: str
+    message: str
+    resource_id: str | None = None
+    checks: list[str]
+
+
+class Report(Contract):
+    schema_version: str = REPORT_SCHEMA_VERSION
+    tool: Tool
+    scan: ScanInfo
+    summary: Summary
+    findings: list[Finding]
+    errors: list[ScanError]
