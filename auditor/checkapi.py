@@ -1,4 +1,4 @@
-"""What a check module needs: the `@check` decorator, its metadata, verdicts, and the scope it reads.
+"""What a check module needs: `@check`, its metadata, verdicts, and the scope it reads.
 
 Checks are pure: they read a `Scope` (one account and region of the snapshot) and yield
 `Verdict`s. They never see a dataset that failed to load: the engine reports ERROR instead.
@@ -50,7 +50,9 @@ class CheckMetadata(BaseModel):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not _CHECK_ID.match(value):
-            raise ValueError(f"check id {value!r} is not snake_case <service>_<resource>_<property>")
+            raise ValueError(
+                f"check id {value!r} is not snake_case <service>_<resource>_<property>"
+            )
         return value
 
     @field_validator("title", "rationale")
@@ -161,8 +163,9 @@ class Scope:
         if dataset.name not in self._declared:
             raise DatasetNotDeclared(f"dataset {dataset.name!r} read but not declared")
         value = getattr(self._snapshot, dataset.name)
-        # The engine only runs a check where all its datasets were read.
-        assert value is not None and not isinstance(value, CollectionError)
+        if value is None or isinstance(value, CollectionError):
+            # The engine runs a check only where all its datasets were read.
+            raise DatasetNotDeclared(f"dataset {dataset.name!r} is not available in this scope")
         result: T = value
         return result
 

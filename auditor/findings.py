@@ -56,7 +56,9 @@ class ResourceRef(Contract):
 
 
 class Finding(Contract):
-    id: str = Field(description="Stable: the same check, account, region and resource give the same id.")
+    id: str = Field(
+        description="Stable: the same check, account, region and resource give the same id."
+    )
     check_id: str
     status: Status
     severity: Severity
@@ -64,7 +66,9 @@ class Finding(Contract):
     title: str
     message: str
     account_id: str
-    region: str = Field(description='AWS region, or "global" for account-wide services such as IAM.')
+    region: str = Field(
+        description='AWS region, or "global" for account-wide services such as IAM.'
+    )
     resource: ResourceRef
     evidence: dict[str, JsonValue] = Field(default_factory=dict)
     remediation: Remediation

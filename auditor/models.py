@@ -268,7 +268,7 @@ class ScopeSnapshot(Model):
 
 
 class Snapshot(Model):
-    schema_version: Literal["1"] = SNAPSHOT_SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     tool_version: str
     collected_at: datetime
     accounts: list[str]

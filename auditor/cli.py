@@ -1,0 +1,388 @@
+"""The command line: parse, wire the layers together, print, write files, pick the exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from auditor import __version__
+from auditor.errors import AuditorError, UsageError
+
+if TYPE_CHECKING:
+    from auditor.checkapi import Check
+    from auditor.findings import Severity
+    from auditor.models import Snapshot
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "none")
+
+
+def _split_formats(value: str) -> tuple[str, ...]:
+    from auditor.report import FORMATS
+
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    if not formats:
+        raise UsageError("--format needs at least one of: " + ", ".join(FORMATS))
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
+    return formats
+
+
+def selection_options(fn: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--check", "checks", multiple=True, help="Run only this check id (repeatable)."
+            ),
+            click.option(
+                "--exclude-check",
+                "exclude_checks",
+                multiple=True,
+                help="Skip this check id (repeatable).",
+            ),
+            click.option(
+                "--service",
+                "services",
+                multiple=True,
+                help="Run only this service's checks (repeatable).",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def report_options(fn: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--output-dir",
+                type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
+                default=Path("."),
+                show_default=True,
+                help="Where auditor-report.json / .html are written.",
+            ),
+            click.option(
+                "--format",
+                "formats",
+                default="json,html",
+                show_default=True,
+                help="Comma-separated report formats: json, html.",
+            ),
+            click.option(
+                "--fail-on",
+                type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+                default="high",
+                show_default=True,
+                help="Exit 1 when a FAIL at or above this severity is found.",
+            ),
+            click.option(
+                "--quiet", "-q", is_flag=True, help="Print only the report paths and errors."
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def select_checks(
+    include: Sequence[str], exclude: Sequence[str], services: Sequence[str]
+) -> list[Check]:
+    from auditor.registry import load_checks
+
+    every = load_checks()
+    known_services = {c.metadata.service for c in every.values()}
+    for name in (*include, *exclude):
+        if name not in every:
+            raise UsageError(f"unknown check {name!r} (see `auditor checks`)")
+    for service in services:
+        if service not in known_services:
+            raise UsageError(
+                f"unknown service {service!r}; checks exist for: {', '.join(sorted(known_services))}"
+            )
+    chosen = [
+        c
+        for c in every.values()
+        if (not include or c.id in include)
+        and (not services or c.metadata.service in services)
+        and c.id not in exclude
+    ]
+    if not chosen:
+        raise UsageError("the --check/--exclude-check/--service options select no checks")
+    return chosen
+
+
+def _fail_on(value: str) -> Severity | None:
+    from auditor.findings import Severity
+
+    return None if value.lower() == "none" else Severity(value.lower())
+
+
+def _emit_reports(
+    snapshot: Snapshot,
+    checks: Iterable[Check],
+    *,
+    output_dir: Path,
+    formats: tuple[str, ...],
+    fail_on: str,
+    quiet: bool,
+    started_at: datetime,
+    scan_id: str,
+) -> int:
+    from auditor.engine import Evaluation, exit_code
+    from auditor.output import write_atomic
+    from auditor.report import FILE_NAMES, renderer
+    from auditor.terminal import print_summary
+
+    evaluation = Evaluation(snapshot, checks)
+    report = evaluation.report(scan_id, started_at, datetime.now(UTC))
+    # Render everything before writing anything, so a renderer bug leaves no partial set.
+    rendered = {fmt: renderer(fmt)(report).encode() for fmt in formats}
+    paths = []
+    for fmt, data in rendered.items():
+        path = output_dir / FILE_NAMES[fmt]
+        write_atomic(path, data)
+        paths.append(path)
+    print_summary(report, paths, quiet=quiet)
+    return exit_code(report, _fail_on(fail_on))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="auditor")
+def main() -> None:
+    """Audit an AWS account against database, identity, storage and monitoring practices."""
+
+
+@main.command()
+@click.option("--profile", help="AWS named profile (default: boto3's credential chain).")
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    help="Region to scan (repeatable; default: every region enabled for the account).",
+)
+@selection_options
+@report_options
+@click.option(
+    "--endpoint-url",
+    envvar="AWS_ENDPOINT_URL",
+    help="Send every AWS call here (moto, LocalStack); AWS_ENDPOINT_URL works too.",
+)
+@click.option(
+    "--save-snapshot",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also save what was collected (.json or .json.gz) for `auditor evaluate`.",
+)
+def scan(
+    profile: str | None,
+    regions: tuple[str, ...],
+    checks: tuple[str, ...],
+    exclude_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    output_dir: Path,
+    formats: str,
+    fail_on: str,
+    quiet: bool,
+    endpoint_url: str | None,
+    save_snapshot: Path | None,
+) -> None:
+    """Scan a live account and write the reports."""
+    from auditor.scan import ScanRequest
+    from auditor.session import open_session
+
+    started_at = datetime.now(UTC)
+    format_list = _split_formats(formats)
+    chosen = select_checks(checks, exclude_checks, services)
+    session = open_session(profile)
+    request = ScanRequest(session, endpoint_url or None, tuple(regions), tuple(chosen))
+    _exit(
+        _scan_and_report(
+            request,
+            output_dir=output_dir,
+            formats=format_list,
+            fail_on=fail_on,
+            quiet=quiet,
+            save_snapshot=save_snapshot,
+            started_at=started_at,
+        )
+    )
+
+
+def _scan_and_report(
+    request: Any,
+    *,
+    output_dir: Path,
+    formats: tuple[str, ...],
+    fail_on: str,
+    quiet: bool,
+    save_snapshot: Path | None,
+    started_at: datetime,
+) -> int:
+    from auditor.output import prepare_output_dir, snapshot_bytes, write_atomic
+    from auditor.scan import collect_snapshot, resolve_target
+    from auditor.terminal import Progress
+
+    prepare_output_dir(output_dir)
+    if save_snapshot is not None:
+        prepare_output_dir(save_snapshot.parent)
+    identity, target = resolve_target(request)
+    with Progress(quiet=quiet) as progress:
+        progress.start(
+            f"Scanning account {identity.account_id}: {len(target.regions)} region(s), "
+            f"{len(request.checks)} check(s)"
+        )
+        snapshot = collect_snapshot(request, [target], progress=progress.update)
+    if save_snapshot is not None:
+        write_atomic(save_snapshot, snapshot_bytes(snapshot, save_snapshot))
+    return _emit_reports(
+        snapshot,
+        request.checks,
+        output_dir=output_dir,
+        formats=formats,
+        fail_on=fail_on,
+        quiet=quiet,
+        started_at=started_at,
+        scan_id=str(uuid.uuid4()),
+    )
+
+
+@main.command()
+@click.argument("snapshot_path", metavar="SNAPSHOT", type=click.Path(path_type=Path))
+@selection_options
+@report_options
+def evaluate(
+    snapshot_path: Path,
+    checks: tuple[str, ...],
+    exclude_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    output_dir: Path,
+    formats: str,
+    fail_on: str,
+    quiet: bool,
+) -> None:
+    """Re-run the checks offline on a saved snapshot (no AWS calls)."""
+    from auditor.output import load_snapshot, prepare_output_dir
+
+    started_at = datetime.now(UTC)
+    format_list = _split_formats(formats)
+    chosen = select_checks(checks, exclude_checks, services)
+    prepare_output_dir(output_dir)
+    snapshot = load_snapshot(snapshot_path)
+    if not checks:
+        # By default judge only what the snapshot holds data for; a check named
+        # explicitly with --check is still run and reports ERROR for missing data.
+        collected = {
+            name
+            for scope in snapshot.scopes
+            for name, value in scope
+            if name not in {"account_id", "region", "errors"} and value is not None
+        }
+        chosen = [c for c in chosen if set(c.metadata.datasets) <= collected]
+        if not chosen:
+            raise UsageError("the snapshot holds no data for the selected checks")
+    _exit(
+        _emit_reports(
+            snapshot,
+            chosen,
+            output_dir=output_dir,
+            formats=format_list,
+            fail_on=fail_on,
+            quiet=quiet,
+            started_at=started_at,
+            scan_id=str(uuid.uuid4()),
+        )
+    )
+
+
+@main.command(name="checks")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"], case_sensitive=False),
+    default="table",
+    show_default=True,
+)
+@click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
+def list_checks(fmt: str, services: tuple[str, ...]) -> None:
+    """List the checks: id, service, severity, title, frameworks."""
+    from auditor.terminal import print_checks
+
+    chosen = select_checks((), (), services)
+    if fmt.lower() == "json":
+        payload = [c.metadata.model_dump(mode="json") | {"source": c.source} for c in chosen]
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        print_checks(chosen)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the JSON report."""
+    from auditor.findings import Report
+
+    click.echo(json.dumps(Report.model_json_schema(), indent=2))
+
+
+@main.command()
+@report_options
+def demo(output_dir: Path, formats: str, fail_on: str, quiet: bool) -> None:
+    """Scan a built-in sample account (an in-process moto server) and write the reports.
+
+    Exits 0 once the reports are written: the sample account fails on purpose.
+    """
+    from auditor.demo.run import run_demo
+
+    started_at = datetime.now(UTC)
+    format_list = _split_formats(formats)
+    chosen = select_checks((), (), ())
+    with run_demo(chosen) as request:
+        _scan_and_report(
+            request,
+            output_dir=output_dir,
+            formats=format_list,
+            fail_on="none",
+            quiet=quiet,
+            save_snapshot=None,
+            started_at=started_at,
+        )
+    _exit(0)
+
+
+def _exit(code: int) -> None:
+    sys.exit(code)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Entry point: every user-fixable problem is one line on stderr and exit 2."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("auditor: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        click.echo(f"auditor: error: {exc.format_message()}", err=True)
+        return 2
+    except AuditorError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("auditor: interrupted", err=True)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else 0
+    return 0
+
+
+def entry() -> None:
+    sys.exit(run())

@@ -1,0 +1,205 @@
+"""The collector contract: a dataset, the read-only operations it sends, and how it turns them
+into snapshot models. The context wraps every call so a failure becomes a CollectionError."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from auditor.datasets import Dataset
+from auditor.models import CollectionError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One AWS API operation a collector may send, and the IAM action that allows it."""
+
+    service: str  # boto3 client name, e.g. "application-autoscaling"
+    name: str  # API operation, e.g. "DescribeScalableTargets"
+    permission: str  # IAM action, e.g. "application-autoscaling:DescribeScalableTargets"
+
+
+@dataclass(frozen=True)
+class Collector:
+    dataset: Dataset[Any]
+    operations: tuple[Operation, ...]
+    collect: Callable[[CollectContext], Any]
+
+    @property
+    def permissions(self) -> list[str]:
+        return sorted({op.permission for op in self.operations})
+
+
+class CollectionFailure(Exception):
+    """Raised inside a collector when a read fails; the engine records the error value."""
+
+    def __init__(self, error: CollectionError) -> None:
+        super().__init__(error.describe())
+        self.error = error
+
+
+class UndeclaredOperation(RuntimeError):
+    """A collector sent an operation it did not declare: a bug, caught by the meta-tests."""
+
+
+class ApiCaller(Protocol):
+    """What a collector calls through: the engine supplies retries, caps and call counting."""
+
+    def call(self, service: str, region: str, operation: str, params: dict[str, Any]) -> Any: ...
+
+    def paginate(
+        self, service: str, region: str, operation: str, params: dict[str, Any]
+    ) -> Iterable[dict[str, Any]]: ...
+
+    def error_from(
+        self,
+        exc: Exception,
+        *,
+        account_id: str,
+        region: str,
+        service: str,
+        operation: str,
+        resource_id: str | None,
+    ) -> CollectionError | None:
+        """The CollectionError for an AWS failure, or None when `exc` is not one."""
+        ...
+
+
+class CollectContext:
+    """One collector run in one (account, region): the calls it may make and the gaps it hit."""
+
+    def __init__(
+        self,
+        collector: Collector,
+        caller: ApiCaller,
+        *,
+        account_id: str,
+        region: str,
+        api_region: str,
+        scan_regions: Iterable[str],
+        partition: str = "aws",
+    ) -> None:
+        self._collector = collector
+        self._declared = {(op.service, op.name) for op in collector.operations}
+        self._caller = caller
+        self.account_id = account_id
+        self.region = region  # the snapshot scope: a region, or "global"
+        self.api_region = api_region  # where to send calls for this scope
+        self.scan_regions = tuple(scan_regions)
+        self.partition = partition
+        self.errors: list[CollectionError] = []
+
+    def _check_declared(self, service: str, operation: str) -> None:
+        if (service, operation) not in self._declared:
+            raise UndeclaredOperation(
+                f"collector {self._collector.dataset.name} sent undeclared {service}:{operation}"
+            )
+
+    def _failure(
+        self,
+        exc: Exception,
+        service: str,
+        operation: str,
+        region: str | None,
+        resource_id: str | None,
+    ) -> CollectionFailure | None:
+        # A global scope's per-resource call to a named region (an S3 bucket's) is that
+        # region's gap; anything else belongs to the scope.
+        where = region if region is not None and self.region == "global" else self.region
+        error = self._caller.error_from(
+            exc,
+            account_id=self.account_id,
+            region=where,
+            service=service,
+            operation=operation,
+            resource_id=resource_id,
+        )
+        return CollectionFailure(error) if error is not None else None
+
+    def call(
+        self,
+        service: str,
+        operation: str,
+        *,
+        region: str | None = None,
+        resource_id: str | None = None,
+        **params: Any,
+    ) -> dict[str, Any]:
+        """Send one read; any AWS failure raises CollectionFailure naming the operation."""
+        self._check_declared(service, operation)
+        target = region or self.api_region
+        try:
+            result: dict[str, Any] = self._caller.call(service, target, operation, params)
+        except Exception as exc:
+            failure = self._failure(exc, service, operation, region, resource_id)
+            if failure is None:
+                raise
+            raise failure from exc
+        return result
+
+    def paginate(
+        self,
+        service: str,
+        operation: str,
+        result_key: str,
+        *,
+        region: str | None = None,
+        resource_id: str | None = None,
+        **params: Any,
+    ) -> list[Any]:
+        """Every item of `result_key` across all pages (botocore's paginator)."""
+        return self.paginate_keys(
+            service, operation, (result_key,), region=region, resource_id=resource_id, **params
+        )[result_key]
+
+    def paginate_keys(
+        self,
+        service: str,
+        operation: str,
+        result_keys: Iterable[str],
+        *,
+        region: str | None = None,
+        resource_id: str | None = None,
+        **params: Any,
+    ) -> dict[str, list[Any]]:
+        self._check_declared(service, operation)
+        target = region or self.api_region
+        keys = tuple(result_keys)
+        merged: dict[str, list[Any]] = {key: [] for key in keys}
+        try:
+            for page in self._caller.paginate(service, target, operation, params):
+                for key in keys:
+                    merged[key].extend(page.get(key, []))
+        except Exception as exc:
+            failure = self._failure(exc, service, operation, region, resource_id)
+            if failure is None:
+                raise
+            raise failure from exc
+        return merged
+
+    def attempt(self, read: Callable[[], T]) -> T | CollectionError:
+        """Run a per-resource read; a failure becomes that resource's CollectionError value."""
+        try:
+            return read()
+        except CollectionFailure as failure:
+            self.errors.append(failure.error)
+            return failure.error
+
+    def record(self, error: CollectionError) -> CollectionError:
+        """Keep an error value that is shared by several resources (a region-wide read)."""
+        if error not in self.errors:
+            self.errors.append(error)
+        return error
+
+
+def error_code_of(exc: Exception) -> str | None:
+    """The AWS error code carried by a botocore ClientError-like exception, if any."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        if isinstance(code, str):
+            return code
+    return None

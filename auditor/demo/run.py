@@ -1,0 +1,45 @@
+"""Runs the sample account: an in-process moto server on 127.0.0.1, seeded, ready to scan."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import boto3
+
+from auditor.checkapi import Check
+from auditor.errors import UsageError
+from auditor.scan import ScanRequest
+
+# Fixed, obviously fake credentials: the demo never talks to AWS.
+_DEMO_KEY = "demo-access-key"
+_DEMO_SECRET = "demo-secret-key"  # noqa: S105
+
+
+@contextmanager
+def run_demo(checks: Iterable[Check]) -> Iterator[ScanRequest]:
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        raise UsageError(
+            "the demo needs moto: pip install 'aws-auditor[demo]' (make demo does this)"
+        ) from None
+    from auditor.demo.estate import DEMO_REGIONS, seed_estate
+
+    # moto would otherwise seed ~1,300 public AMIs per region as if the account owned them.
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint_url = f"http://{host}:{port}"
+        session = boto3.session.Session(
+            aws_access_key_id=_DEMO_KEY,
+            aws_secret_access_key=_DEMO_SECRET,
+            region_name=DEMO_REGIONS[0],
+        )
+        seed_estate(session, endpoint_url)
+        yield ScanRequest(session, endpoint_url, tuple(DEMO_REGIONS), tuple(checks))
+    finally:
+        server.stop()

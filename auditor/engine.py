@@ -1,0 +1,200 @@
+"""Evaluation: runs pure checks over a snapshot, turns verdicts into findings, and assembles
+the report. A check never runs on data that failed to load: that scope reports ERROR."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from auditor import __version__
+from auditor.checkapi import Check, Scope, Verdict, unreadable
+from auditor.datasets import ALL_DATASETS
+from auditor.findings import (
+    Finding,
+    Report,
+    ResourceRef,
+    ScanError,
+    ScanInfo,
+    Severity,
+    Status,
+    StatusCounts,
+    Summary,
+    Tool,
+    finding_id,
+)
+from auditor.models import GLOBAL_REGION, CollectionError, ScopeSnapshot, Snapshot
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+
+def _scope_resource(scope: ScopeSnapshot) -> ResourceRef:
+    if scope.region == GLOBAL_REGION:
+        return ResourceRef(id=scope.account_id, type="AWS::::Account")
+    return ResourceRef(id=f"{scope.account_id}/{scope.region}", type="AWS::::Region")
+
+
+def _not_collected(check: Check, scope: ScopeSnapshot, dataset: str) -> CollectionError:
+    return CollectionError(
+        account_id=scope.account_id,
+        region=scope.region,
+        service=ALL_DATASETS[dataset].service,
+        operation=f"collect:{dataset}",
+        error_code="NotCollected",
+        message=f"the snapshot holds no {dataset} data for this scope",
+    )
+
+
+def _blocking_error(check: Check, scope: ScopeSnapshot) -> CollectionError | None:
+    """The first needed dataset of this scope that is missing or failed, if any."""
+    for dataset in check.metadata.datasets:
+        value = getattr(scope, dataset)
+        if value is None:
+            return _not_collected(check, scope, dataset)
+        if isinstance(value, CollectionError):
+            return value
+    return None
+
+
+def _check_failure(check: Check, scope: ScopeSnapshot, exc: Exception) -> CollectionError:
+    return CollectionError(
+        account_id=scope.account_id,
+        region=scope.region,
+        service=check.metadata.service,
+        operation=f"check:{check.id}",
+        error_code="CheckFailed",
+        message=f"{type(exc).__name__}: {exc}"[:500],
+    )
+
+
+def _verdicts(check: Check, scope: ScopeSnapshot, params: Mapping[str, Any]) -> list[Verdict]:
+    blocking = _blocking_error(check, scope)
+    if blocking is not None:
+        return [unreadable(_scope_resource(scope), blocking)]
+    try:
+        return list(check.run(Scope(scope, check.metadata.datasets, params)))
+    except Exception as exc:  # a broken check must report ERROR, not vanish
+        log.exception("check %s failed", check.id)
+        return [unreadable(_scope_resource(scope), _check_failure(check, scope, exc))]
+
+
+def _finding(check: Check, scope: ScopeSnapshot, verdict: Verdict) -> Finding:
+    meta = check.metadata
+    region = verdict.region or scope.region
+    return Finding(
+        id=finding_id(meta.id, scope.account_id, region, verdict.resource),
+        check_id=meta.id,
+        status=verdict.status,
+        severity=meta.severity,
+        service=meta.service,
+        title=meta.title,
+        message=verdict.message,
+        account_id=scope.account_id,
+        region=region,
+        resource=verdict.resource,
+        evidence=dict(verdict.evidence),
+        remediation=meta.remediation,
+        compliance=meta.compliance,
+    )
+
+
+def _applies(check: Check, scope: ScopeSnapshot) -> bool:
+    return (check.metadata.scope == "global") == (scope.region == GLOBAL_REGION)
+
+
+class Evaluation:
+    """Findings of a set of checks over a snapshot, with the gaps that left them unjudged."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        checks: Iterable[Check],
+        params: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.checks = list(checks)
+        self.findings: list[Finding] = []
+        self._errors: dict[tuple[str, ...], CollectionError] = {}
+        self._unjudged: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for scope in snapshot.scopes:
+            for error in scope.errors:
+                self._errors.setdefault(error.key, error)
+        params = params or {}
+        for check in self.checks:
+            for scope in snapshot.scopes:
+                if not _applies(check, scope):
+                    continue
+                for verdict in _verdicts(check, scope, params.get(check.id, {})):
+                    self.findings.append(_finding(check, scope, verdict))
+                    if verdict.error is not None:
+                        self._errors.setdefault(verdict.error.key, verdict.error)
+                        self._unjudged[verdict.error.key].add(check.id)
+        self.findings.sort(key=lambda f: (f.check_id, f.account_id, f.region, f.resource.id, f.id))
+
+    @property
+    def errors(self) -> list[ScanError]:
+        return [
+            ScanError(
+                account_id=e.account_id,
+                region=e.region,
+                service=e.service,
+                operation=e.operation,
+                error_code=e.error_code,
+                message=e.message,
+                resource_id=e.resource_id,
+                checks=sorted(self._unjudged.get(key, ())),
+            )
+            for key, e in sorted(self._errors.items())
+        ]
+
+    def report(self, scan_id: str, started_at: datetime, finished_at: datetime) -> Report:
+        return Report(
+            tool=Tool(version=__version__),
+            scan=ScanInfo(
+                id=scan_id,
+                started_at=started_at,
+                finished_at=finished_at,
+                accounts=self.snapshot.accounts,
+                regions=self.snapshot.regions,
+                checks=[c.id for c in self.checks],
+                api_calls=self.snapshot.api_calls,
+            ),
+            summary=summarize(self.findings),
+            findings=self.findings,
+            errors=self.errors,
+        )
+
+
+def summarize(findings: Iterable[Finding]) -> Summary:
+    by_status: dict[Status, int] = dict.fromkeys(Status, 0)
+    by_severity: dict[Severity, dict[Status, int]] = {s: dict.fromkeys(Status, 0) for s in Severity}
+    total = 0
+    for f in findings:
+        total += 1
+        by_status[f.status] += 1
+        by_severity[f.severity][f.status] += 1
+    judged = by_status[Status.PASS] + by_status[Status.FAIL]
+    return Summary(
+        total=total,
+        by_status=StatusCounts(**by_status),
+        by_severity={s: StatusCounts(**counts) for s, counts in by_severity.items()},
+        pass_rate=round(by_status[Status.PASS] / judged, 4) if judged else None,
+    )
+
+
+def exit_code(report: Report, fail_on: Severity | None) -> int:
+    """1 if a FAIL is at or above `fail_on`; else 3 if anything could not be judged; else 0."""
+    if fail_on is not None and any(
+        f.status is Status.FAIL and f.severity.rank >= fail_on.rank for f in report.findings
+    ):
+        return EXIT_FAILED
+    if any(f.status is Status.ERROR for f in report.findings):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
