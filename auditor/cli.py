@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import traceback
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "none")
+EXIT_INTERNAL = 4
 
 
 def _split_formats(value: str) -> tuple[str, ...]:
@@ -106,9 +110,8 @@ def select_checks(
             raise UsageError(f"unknown check {name!r} (see `auditor checks`)")
     for service in services:
         if service not in known_services:
-            raise UsageError(
-                f"unknown service {service!r}; checks exist for: {', '.join(sorted(known_services))}"
-            )
+            services_list = ", ".join(sorted(known_services))
+            raise UsageError(f"unknown service {service!r}; checks exist for: {services_list}")
     chosen = [
         c
         for c in every.values()
@@ -381,8 +384,24 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else 0
+    except Exception as exc:
+        # A bug, not bad input: say so in one line; the traceback is one variable away.
+        if os.environ.get("AUDITOR_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"auditor: internal error: {type(exc).__name__}: {exc} "
+            "(set AUDITOR_DEBUG=1 for the traceback, and please report it)",
+            err=True,
+        )
+        return EXIT_INTERNAL
     return 0
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # Unwinds like Ctrl-C, so a report being written is removed, never left half-done.
+    raise KeyboardInterrupt
+
+
 def entry() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(run())

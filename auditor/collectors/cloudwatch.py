@@ -15,7 +15,7 @@ def _dimension_map(dimensions: list[dict[str, Any]]) -> dict[str, str]:
 
 def _watched_metrics(alarm: dict[str, Any]) -> tuple[str | None, list[dict[str, str]]]:
     """The alarm's namespace and one dimension map per metric it reads (metric math included)."""
-    if "MetricName" in alarm or "Dimensions" in alarm:
+    if not alarm.get("Metrics"):
         return alarm.get("Namespace"), [_dimension_map(alarm.get("Dimensions", []))]
     namespaces: set[str] = set()
     metrics: list[dict[str, str]] = []

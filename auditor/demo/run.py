@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -29,11 +31,15 @@ def run_demo(checks: Iterable[Check]) -> Iterator[ScanRequest]:
 
     # moto would otherwise seed ~1,300 public AMIs per region as if the account owned them.
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one log line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()
         endpoint_url = f"http://{host}:{port}"
+        # moto's backends are process-wide: start from an empty account every time.
+        reset = urllib.request.Request(f"{endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
+        urllib.request.urlopen(reset, timeout=30).close()  # noqa: S310 - our loopback server
         session = boto3.session.Session(
             aws_access_key_id=_DEMO_KEY,
             aws_secret_access_key=_DEMO_SECRET,

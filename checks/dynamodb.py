@@ -1,0 +1,276 @@
+"""DynamoDB checks: tables scale with demand, expire old items, can be restored, and are watched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from pydantic import JsonValue
+
+from auditor.checkapi import Scope, Verdict, check, failed, passed, unreadable
+from auditor.datasets import CLOUDWATCH_METRIC_ALARMS, DYNAMODB_TABLES
+from auditor.findings import Remediation, ResourceRef, Severity
+from auditor.models import CollectionError, DynamoDBTable, ScalableTarget
+from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
+
+_TABLE_TYPE = "AWS::DynamoDB::Table"
+_DYNAMODB_CONTROLS = (
+    "https://docs.aws.amazon.com/securityhub/latest/userguide/dynamodb-controls.html"
+)
+_GUIDE = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide"
+
+
+def _table_ref(table: DynamoDBTable) -> ResourceRef:
+    return ResourceRef(arn=table.arn, id=table.name, type=_TABLE_TYPE)
+
+
+def _what_cannot_scale(table: DynamoDBTable, targets: list[ScalableTarget]) -> Iterator[str]:
+    """Each missing read/write scalable target or policy on the table and its indexes."""
+    parts = [("table", f"table/{table.name}", "table")] + [
+        (f"index {index.name}", f"table/{table.name}/index/{index.name}", "index")
+        for index in table.global_secondary_indexes
+    ]
+    for label, resource_id, level in parts:
+        for capacity in ("read", "write"):
+            dimension = f"dynamodb:{level}:{capacity.capitalize()}CapacityUnits"
+            target = next(
+                (
+                    t
+                    for t in targets
+                    if t.resource_id == resource_id and t.scalable_dimension == dimension
+                ),
+                None,
+            )
+            if target is None:
+                yield f"{label}: no {capacity} scalable target"
+            elif not target.policies:
+                # A registered target with no policy never changes capacity.
+                yield f"{label}: no {capacity} scaling policy"
+
+
+# MEDIUM, as Security Hub rates DynamoDB.1: a table that cannot scale throttles requests under
+# load (an availability problem, not a data exposure).
+@check(
+    id="dynamodb_table_autoscaling",
+    title="DynamoDB tables scale read and write capacity with demand",
+    service="dynamodb",
+    severity=Severity.MEDIUM,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES],
+    rationale=(
+        "Study materials (Databases, the Duolingo DynamoDB case study: "
+        "'Auto Scaling 활성화'): a table absorbs traffic spikes by running on-demand, "
+        "or provisioned with auto scaling on the "
+        "table and every global secondary index, so requests are not throttled."
+    ),
+    remediation=Remediation(
+        console=(
+            "DynamoDB console > Tables > select the table > Additional settings > Read/write "
+            "capacity > Edit > choose On-demand, or keep Provisioned and turn Auto scaling on "
+            "for read and write capacity, for the table and each global secondary index > "
+            "Save changes."
+        ),
+        cli=(
+            "aws dynamodb update-table --table-name <table> --billing-mode PAY_PER_REQUEST   "
+            "# or, for each of table/<table> and table/<table>/index/<index>, and each of "
+            "Read/WriteCapacityUnits: aws application-autoscaling register-scalable-target "
+            "--service-namespace dynamodb --resource-id table/<table> --scalable-dimension "
+            "dynamodb:table:ReadCapacityUnits --min-capacity 5 --max-capacity 100 && aws "
+            "application-autoscaling put-scaling-policy --service-namespace dynamodb "
+            "--resource-id table/<table> --scalable-dimension dynamodb:table:ReadCapacityUnits "
+            "--policy-name <table>-read-scaling --policy-type TargetTrackingScaling "
+            '--target-tracking-scaling-policy-configuration \'{"TargetValue": 70.0, '
+            '"PredefinedMetricSpecification": {"PredefinedMetricType": '
+            '"DynamoDBReadCapacityUtilization"}}\''
+        ),
+        terraform=(
+            'aws_dynamodb_table: billing_mode = "PAY_PER_REQUEST"; or, per table and index and '
+            'per read/write dimension, aws_appautoscaling_target (service_namespace = "dynamodb", '
+            'resource_id = "table/<table>", scalable_dimension = '
+            '"dynamodb:table:ReadCapacityUnits") with an aws_appautoscaling_policy '
+            '(policy_type = "TargetTrackingScaling")'
+        ),
+    ),
+    references=[
+        f"{_DYNAMODB_CONTROLS}#dynamodb-1",
+        f"{_GUIDE}/AutoScaling.html",
+        "https://docs.aws.amazon.com/config/latest/developerguide/dynamodb-autoscaling-enabled.html",
+    ],
+    compliance={"fsbp": ["DynamoDB.1"]},
+)
+def dynamodb_table_autoscaling(scope: Scope) -> Iterable[Verdict]:
+    """On-demand passes whatever its scalable targets hold (they could not matter); a
+    provisioned table needs read and write targets, each with a policy, on itself and every
+    global secondary index."""
+    for table in scope.get(DYNAMODB_TABLES):
+        ref = _table_ref(table)
+        indexes: list[JsonValue] = [index.name for index in table.global_secondary_indexes]
+        missing: list[str] = []
+        if table.billing_mode == "PAY_PER_REQUEST":
+            message = f"DynamoDB table {table.name} uses on-demand capacity, which scales itself."
+        elif isinstance(table.scalable_targets, CollectionError):
+            yield unreadable(ref, table.scalable_targets)
+            continue
+        else:
+            missing = list(_what_cannot_scale(table, table.scalable_targets))
+            message = (
+                f"Provisioned DynamoDB table {table.name} cannot scale: {'; '.join(missing)}."
+                if missing
+                else f"Provisioned DynamoDB table {table.name} auto scales read and write "
+                f"capacity on the table and its {len(indexes)} global secondary index(es)."
+            )
+        yield (failed if missing else passed)(
+            ref,
+            message,
+            billing_mode=table.billing_mode,
+            indexes=indexes,
+            missing=list[JsonValue](missing),
+        )
+
+
+# LOW: without TTL, expired items cost storage and read capacity; nothing is exposed or lost.
+@check(
+    id="dynamodb_table_ttl_enabled",
+    title="DynamoDB tables expire items with Time to Live",
+    service="dynamodb",
+    severity=Severity.LOW,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES],
+    rationale=(
+        "Study materials (Databases, the AWS Database notes' cost table: "
+        "'ttl: 자동 데이터 만료'): Time to Live deletes expired items at no cost, so "
+        "sessions, tokens and events do not pile up in "
+        "storage and in every scan."
+    ),
+    remediation=Remediation(
+        console=(
+            "DynamoDB console > Tables > select the table > Additional settings > Time to Live "
+            "(TTL) > Turn on > enter the attribute that holds each item's expiry time (epoch "
+            "seconds) > Turn on TTL."
+        ),
+        cli=(
+            "aws dynamodb update-time-to-live --table-name <table> "
+            "--time-to-live-specification Enabled=true,AttributeName=<expires_at>"
+        ),
+        terraform=(
+            'aws_dynamodb_table: a ttl block with attribute_name = "<expires_at>" and '
+            "enabled = true"
+        ),
+    ),
+    references=[
+        f"{_GUIDE}/TTL.html",
+        "https://docs.aws.amazon.com/cli/latest/reference/dynamodb/update-time-to-live.html",
+    ],
+)
+def dynamodb_table_ttl_enabled(scope: Scope) -> Iterable[Verdict]:
+    """ENABLED passes, and so does ENABLING: TTL is switched on and only propagating (AWS says
+    up to an hour), so the owner has nothing left to do. DISABLED and DISABLING fail."""
+    for table in scope.get(DYNAMODB_TABLES):
+        ref = _table_ref(table)
+        ttl = table.ttl
+        if isinstance(ttl, CollectionError):
+            yield unreadable(ref, ttl)
+            continue
+        if ttl.status == "ENABLED":
+            verdict, state = passed, f"expires items by TTL on {ttl.attribute_name}"
+        elif ttl.status == "ENABLING":
+            verdict, state = passed, f"is turning TTL on for {ttl.attribute_name}"
+        else:
+            verdict, state = failed, f"does not expire items: TTL is {ttl.status}"
+        yield verdict(
+            ref,
+            f"DynamoDB table {table.name} {state}.",
+            status=ttl.status,
+            attribute_name=ttl.attribute_name,
+        )
+
+
+# MEDIUM, as Security Hub rates DynamoDB.2: without PITR an accidental delete or bad write can
+# be undone only from an on-demand backup, if one exists.
+@check(
+    id="dynamodb_table_pitr_enabled",
+    title="DynamoDB tables have point-in-time recovery enabled",
+    service="dynamodb",
+    severity=Severity.MEDIUM,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES],
+    rationale=(
+        "Study materials (Databases, the Duolingo DynamoDB case study's 'automatic backups'): "
+        "point-in-time recovery lets a table be restored to any second of the recovery period after"
+        " an accidental delete or a bad write."
+    ),
+    remediation=Remediation(
+        console=(
+            "DynamoDB console > Tables > select the table > Backups > Point-in-time recovery "
+            "(PITR) > Edit > Turn on point-in-time recovery > Save changes."
+        ),
+        cli=(
+            "aws dynamodb update-continuous-backups --table-name <table> "
+            "--point-in-time-recovery-specification PointInTimeRecoveryEnabled=true"
+        ),
+        terraform="aws_dynamodb_table: point_in_time_recovery { enabled = true }",
+    ),
+    references=[
+        f"{_DYNAMODB_CONTROLS}#dynamodb-2",
+        f"{_GUIDE}/PointInTimeRecovery.html",
+        "https://docs.aws.amazon.com/config/latest/developerguide/dynamodb-pitr-enabled.html",
+    ],
+    compliance={"fsbp": ["DynamoDB.2"]},
+)
+def dynamodb_table_pitr_enabled(scope: Scope) -> Iterable[Verdict]:
+    for table in scope.get(DYNAMODB_TABLES):
+        ref = _table_ref(table)
+        pitr = table.point_in_time_recovery
+        if isinstance(pitr, CollectionError):
+            yield unreadable(ref, pitr)
+            continue
+        if pitr.status == "ENABLED":
+            verdict = passed
+            message = f"DynamoDB table {table.name} has point-in-time recovery enabled."
+        else:
+            verdict = failed
+            message = f"DynamoDB table {table.name} has point-in-time recovery {pitr.status}."
+        yield verdict(
+            ref,
+            message,
+            status=pitr.status,
+            recovery_period_days=pitr.recovery_period_days,
+        )
+
+
+# MEDIUM, like rds_instance_has_alarm: throttling and errors reach users before owners.
+@check(
+    id="dynamodb_table_has_alarm",
+    title="DynamoDB tables have a CloudWatch alarm that notifies someone",
+    service="dynamodb",
+    severity=Severity.MEDIUM,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES, CLOUDWATCH_METRIC_ALARMS],
+    rationale=(
+        "Study materials (Monitoring, the Duolingo DynamoDB case study and the purpose-built "
+        "databases talk): each table has a CloudWatch alarm, for example on throttled reads or "
+        "writes, that reaches people through an SNS topic."
+    ),
+    remediation=alarm_remediation(
+        console_metric="DynamoDB > Table Metrics",
+        namespace="AWS/DynamoDB",
+        metric="ReadThrottleEvents",
+        dimension="TableName",
+        placeholder="<table>",
+        alarm_when=(
+            "--statistic Sum --period 300 --evaluation-periods 1 --threshold 0 "
+            "--comparison-operator GreaterThanThreshold"
+        ),
+    ),
+    references=[ALARMS_GUIDE, f"{_GUIDE}/monitoring-cloudwatch.html"],
+)
+def dynamodb_table_has_alarm(scope: Scope) -> Iterable[Verdict]:
+    alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
+    for table in scope.get(DYNAMODB_TABLES):
+        yield alarm_coverage(
+            _table_ref(table),
+            f"DynamoDB table {table.name}",
+            alarms,
+            namespace="AWS/DynamoDB",
+            dimension="TableName",
+            value=table.name,
+        )
