@@ -185,7 +185,7 @@ def summarize(findings: Iterable[Finding]) -> Summary:
         total=total,
         by_status=StatusCounts(**by_status),
         by_severity={s: StatusCounts(**counts) for s, counts in by_severity.items()},
-        pass_rate=round(by_status[Status.PASS] / judged, 4) if judged else None,
+        pass_rate=by_status[Status.PASS] / judged if judged else None,
     )
 
 

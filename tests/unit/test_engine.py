@@ -256,7 +256,7 @@ def test_summary_counts_and_pass_rate() -> None:
     assert (summary.total, summary.by_status.PASS, summary.by_status.FAIL) == (6, 2, 4)
     assert summary.by_severity[Severity.HIGH].FAIL == 1
     assert summary.by_severity[Severity.LOW].FAIL == 3
-    assert summary.pass_rate == round(2 / 6, 4)
+    assert summary.pass_rate == 2 / 6
 
 
 def test_unreadable_resource_verdicts_are_listed_as_gaps_with_their_check() -> None:

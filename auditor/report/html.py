@@ -1,0 +1,189 @@
+"""The HTML report: one self-contained, printable page that shows the gaps first, then findings."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+import jinja2
+from pydantic import JsonValue
+
+from auditor.checkapi import FRAMEWORKS
+from auditor.findings import Finding, Remediation, Report, Severity, Status
+
+# Inside a check group: confirmed failures, then what could not be judged, then passes.
+_STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.PASS: 2}
+_SEVERITIES = sorted(Severity, key=lambda s: s.rank, reverse=True)
+
+# Inlined verbatim; the page's Content-Security-Policy allows exactly these by hash, so
+# neither an injected <script> nor an inline event handler could run even if escaping failed.
+_INLINE_STYLE = "_report.css"
+_INLINE_SCRIPT = "_report.js"
+
+
+@dataclass(frozen=True)
+class CheckGroup:
+    """The findings of one check, with what the check says about itself."""
+
+    check_id: str
+    title: str
+    severity: Severity
+    service: str
+    compliance: dict[str, list[str]]
+    remediations: list[Remediation]
+    findings: list[Finding]
+    counts: dict[Status, int]
+
+    @property
+    def failing(self) -> int:
+        return self.counts[Status.FAIL] + self.counts[Status.ERROR]
+
+
+@dataclass(frozen=True)
+class NotPassing:
+    """FAIL and ERROR counts for one severity or one service."""
+
+    key: str
+    fail: int
+    error: int
+
+
+def _group(findings: list[Finding]) -> CheckGroup:
+    first = findings[0]
+    remediations: list[Remediation] = []
+    compliance: dict[str, list[str]] = {}
+    for f in findings:
+        if f.remediation not in remediations:
+            remediations.append(f.remediation)
+        for framework, controls in f.compliance.items():
+            known = compliance.setdefault(framework, [])
+            known.extend(c for c in controls if c not in known)
+    counts = dict.fromkeys(Status, 0) | Counter(f.status for f in findings)
+    return CheckGroup(
+        check_id=first.check_id,
+        title=first.title,
+        severity=max((f.severity for f in findings), key=lambda s: s.rank),
+        service=first.service,
+        compliance=compliance,
+        remediations=remediations,
+        findings=sorted(findings, key=lambda f: _STATUS_ORDER[f.status]),
+        counts=counts,
+    )
+
+
+def check_groups(findings: list[Finding]) -> list[CheckGroup]:
+    """One group per check: checks with FAIL or ERROR first, worst severity first."""
+    by_check: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_check.setdefault(f.check_id, []).append(f)
+    groups = [_group(fs) for fs in by_check.values()]
+    return sorted(groups, key=lambda g: (g.failing == 0, -g.severity.rank, g.check_id))
+
+
+def _failing_by_service(findings: list[Finding]) -> list[NotPassing]:
+    fail = Counter(f.service for f in findings if f.status is Status.FAIL)
+    error = Counter(f.service for f in findings if f.status is Status.ERROR)
+    services = sorted(fail.keys() | error.keys(), key=lambda s: (-fail[s] - error[s], s))
+    return [NotPassing(s, fail[s], error[s]) for s in services]
+
+
+def pass_rate_label(passed: int, failed: int) -> str:
+    """PASS / (PASS + FAIL), one decimal; one failure never rounds to 100%, one pass not to 0%."""
+    judged = passed + failed
+    if not judged:
+        return "—"
+    percent = round(100 * passed / judged, 1)
+    if failed and percent == 100:
+        percent = 99.9
+    elif passed and percent == 0:
+        percent = 0.1
+    return f"{percent:g}%"
+
+
+def _pretty_json(value: dict[str, JsonValue]) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z").rstrip()
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("report_templates", ""),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pretty_json"] = _pretty_json
+    env.filters["when"] = _when
+    return env
+
+
+def _hash_source(env: jinja2.Environment, template: str) -> str:
+    # The hash of the text exactly as `{% include %}` places it between the tags.
+    digest = hashlib.sha256(env.get_template(template).render().encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+@cache
+def content_security_policy() -> str:
+    """No fetches of any kind; only our own inline style and script run."""
+    env = _environment()
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"style-src {_hash_source(env, _INLINE_STYLE)}",
+            f"script-src {_hash_source(env, _INLINE_SCRIPT)}",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+
+
+def render_html(report: Report) -> str:
+    findings = report.findings
+    groups = check_groups(findings)
+    judged_checks = {g.check_id for g in groups}
+    by_status = report.summary.by_status
+    error_findings = by_status.ERROR
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            csp=content_security_policy(),
+            inline_style=_INLINE_STYLE,
+            inline_script=_INLINE_SCRIPT,
+            groups=groups,
+            checks_without_findings=[c for c in report.scan.checks if c not in judged_checks],
+            incomplete=bool(report.errors) or error_findings > 0,
+            failing_checks=sum(1 for g in groups if g.counts[Status.FAIL]),
+            pass_rate=pass_rate_label(by_status.PASS, by_status.FAIL),
+            severity_rows=[
+                NotPassing(s, counts.FAIL, counts.ERROR)
+                for s in _SEVERITIES
+                if (counts := report.summary.by_severity.get(s)) is not None
+            ],
+            service_rows=_failing_by_service(findings),
+            statuses=list(Status),
+            severities=[s for s in _SEVERITIES if any(f.severity is s for f in findings)],
+            services=sorted({f.service for f in findings}),
+            regions=sorted({f.region for f in findings}),
+            duration=_duration((report.scan.finished_at - report.scan.started_at).total_seconds()),
+            api_calls=sum(report.scan.api_calls.values()),
+            frameworks=FRAMEWORKS,
+        )
+    )

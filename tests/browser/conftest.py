@@ -1,0 +1,99 @@
+"""Headless Chromium for the HTML report: one browser per module, a recorded page per test.
+
+The page records everything that would betray a broken report: console errors (a CSP
+violation lands there), uncaught exceptions, dialogs (an injected alert) and every request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, sync_playwright
+
+from auditor.findings import Report
+from auditor.report.html import render_html
+
+CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class OpenedReport:
+    page: Page
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def assert_quiet(self) -> None:
+        """No error, no dialog, and nothing fetched but the report file itself."""
+        assert self.console_errors == []
+        assert self.page_errors == []
+        assert self.dialogs == []
+        assert self.requests == [self.url]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium, as .ci/run "
+            "does) or point AUDITOR_CHROMIUM at a Chromium binary"
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _dismiss(record: list[str]) -> Callable[[Dialog], None]:
+    def on_dialog(dialog: Dialog) -> None:
+        record.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    return on_dialog
+
+
+@pytest.fixture
+def open_report(browser: Browser, tmp_path: Path) -> Iterator[Callable[[Report], OpenedReport]]:
+    """Render a report to a file and open it as file:// in a fresh, recorded page."""
+    contexts = []
+
+    def open_(report: Report) -> OpenedReport:
+        path = tmp_path / "auditor-report.html"
+        path.write_text(render_html(report), encoding="utf-8")
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        opened = OpenedReport(page, path.as_uri())
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                opened.console_errors.append(message.text)
+
+        def on_request(request: Request) -> None:
+            opened.requests.append(request.url)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: opened.page_errors.append(str(error)))
+        page.on("dialog", _dismiss(opened.dialogs))
+        page.on("request", on_request)
+        page.goto(opened.url)
+        return opened
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -1,0 +1,152 @@
+"""End-to-end harness: the installed `auditor` CLI as a subprocess against a moto server on
+127.0.0.1, optionally through the recording / fault-injecting loopback proxy."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from auditor.demo.estate import DEMO_REGIONS, seed_estate
+
+ACCOUNT = "123456789012"
+
+
+def auditor_executable() -> str:
+    beside = Path(sys.executable).with_name("auditor")
+    found = str(beside) if beside.exists() else shutil.which("auditor")
+    assert found, "the auditor console script is not installed (pip install -e .)"
+    return found
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+    output_dir: Path
+
+    @property
+    def report(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.output_dir / "auditor-report.json").read_text())
+        return data
+
+    def findings(self, check_id: str) -> dict[str, str]:
+        """Resource id -> status for one check."""
+        return {
+            f["resource"]["id"]: f["status"]
+            for f in self.report["findings"]
+            if f["check_id"] == check_id
+        }
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """No real AWS configuration can leak in: fake keys, empty config files, no profile."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and k not in ("HTTP_PROXY", "HTTPS_PROXY")
+    }
+    empty = tmp_path / "empty-aws-config"
+    empty.write_text("")
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=str(empty),
+        AWS_SHARED_CREDENTIALS_FILE=str(empty),
+        AWS_EC2_METADATA_DISABLED="true",
+        NO_PROXY="127.0.0.1,localhost",
+        COLUMNS="200",
+    )
+    env.update(extra)
+    return env
+
+
+def run_auditor(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 180
+) -> Result:
+    output_dir = tmp_path / "out"
+    completed = subprocess.run(
+        [auditor_executable(), *args],
+        capture_output=True,
+        text=True,
+        env=env if env is not None else clean_env(tmp_path),
+        timeout=timeout,
+        check=False,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr, output_dir)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def moto_client(port: int, service: str, region: str = "us-east-1") -> Any:
+    """A boto3 client for the test's own set-up calls against the moto server."""
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=f"http://127.0.0.1:{port}",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture(scope="session")
+def moto_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A moto server in its own process (its state apart from any in-process mock), seeded
+    once with the sample account; tests only read it."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("moto") / "server.log"
+    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "moto server did not start"
+                time.sleep(0.1)
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
+        seed_estate(session, f"http://127.0.0.1:{port}")
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def scan_args(tmp_path: Path) -> list[str]:
+    return [
+        "scan",
+        *(arg for region in DEMO_REGIONS for arg in ("--region", region)),
+        "--output-dir",
+        str(tmp_path / "out"),
+    ]

@@ -1,0 +1,34 @@
+"""`auditor demo`: the sample account end to end, as `make demo` runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.findings import Report
+
+from .conftest import run_auditor
+
+pytestmark = pytest.mark.e2e
+
+
+def test_demo_writes_both_reports_showing_a_pass_and_a_fail_for_every_check(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+
+    result = run_auditor(tmp_path, "demo", "--output-dir", str(out))
+
+    assert result.code == 0, result.stderr
+    assert f"report: {out / 'auditor-report.html'}" in result.stdout
+    assert f"report: {out / 'auditor-report.json'}" in result.stdout
+    report = Report.model_validate_json((out / "auditor-report.json").read_text())
+    assert report.errors == []
+    assert set(report.scan.regions) == {"us-east-1", "eu-west-1"}
+    verdicts: dict[str, set[str]] = {}
+    for finding in report.findings:
+        verdicts.setdefault(finding.check_id, set()).add(finding.status.value)
+    assert verdicts == {check: {"PASS", "FAIL"} for check in report.scan.checks}
+    assert len(report.scan.checks) >= 11
+    assert (out / "auditor-report.html").stat().st_size > 10_000
