@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from auditor.datasets import ALL_DATASETS, Dataset, ScopeKind
 from auditor.findings import Remediation, ResourceRef, Severity, Status
-from auditor.models import CollectionError, ScopeSnapshot
+from auditor.models import GLOBAL_REGION, CollectionError, ScopeSnapshot
 
 T = TypeVar("T")
 
@@ -26,6 +26,20 @@ FRAMEWORKS = {
     "cis-4.0": "CIS AWS Foundations Benchmark v4.0",
     "cis-5.0": "CIS AWS Foundations Benchmark v5.0",
 }
+
+
+class CheckParameters(BaseModel):
+    """A check's tunable values. Subclass it with defaults taken from the study materials
+    (7-day backups, 80 % CPU…); configuration overrides them, validated by this model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParameters(CheckParameters):
+    """The parameters of a check that has none."""
+
+
+P = TypeVar("P", bound=CheckParameters)
 
 _CHECK_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 
@@ -45,6 +59,9 @@ class CheckMetadata(BaseModel):
     remediation: Remediation
     references: tuple[str, ...] = ()
     compliance: dict[str, list[str]] = Field(default_factory=dict)
+    parameters: dict[str, JsonValue] = Field(
+        default_factory=dict, description="Tunable values with their defaults."
+    )
 
     @field_validator("id")
     @classmethod
@@ -87,16 +104,16 @@ class CheckMetadata(BaseModel):
         unknown = [d for d in self.datasets if d not in ALL_DATASETS]
         if unknown:
             raise ValueError(f"check {self.id} declares unknown datasets {unknown}")
-        scopes = {ALL_DATASETS[d].scope for d in self.datasets}
-        if len(scopes) > 1:
-            raise ValueError(f"check {self.id} mixes regional and global datasets")
         if not self.id.startswith(self.service + "_"):
             raise ValueError(f"check id {self.id} does not start with its service {self.service!r}")
         return self
 
     @property
     def scope(self) -> ScopeKind:
-        return ALL_DATASETS[self.datasets[0]].scope
+        """Regional when any dataset is: such a check runs per region and may also read the
+        account's global datasets (IAM roles for Lambda functions, say)."""
+        scopes = {ALL_DATASETS[d].scope for d in self.datasets}
+        return "regional" if "regional" in scopes else "global"
 
 
 @dataclass(frozen=True)
@@ -142,14 +159,20 @@ class DatasetNotDeclared(RuntimeError):
 
 
 class Scope:
-    """The part of the snapshot one check run may read: one account and region."""
+    """The part of the snapshot one check run may read: one account and region, plus the
+    account's global datasets, and the check's parameters."""
 
     def __init__(
-        self, snapshot: ScopeSnapshot, declared: Iterable[str], params: Mapping[str, Any]
+        self,
+        snapshot: ScopeSnapshot,
+        declared: Iterable[str],
+        parameters: CheckParameters | None = None,
+        account: ScopeSnapshot | None = None,
     ) -> None:
         self._snapshot = snapshot
+        self._account = account
         self._declared = frozenset(declared)
-        self.params = params
+        self._parameters = parameters
 
     @property
     def account_id(self) -> str:
@@ -162,12 +185,31 @@ class Scope:
     def get(self, dataset: Dataset[T]) -> T:
         if dataset.name not in self._declared:
             raise DatasetNotDeclared(f"dataset {dataset.name!r} read but not declared")
-        value = getattr(self._snapshot, dataset.name)
+        source = source_scope(dataset.name, self._snapshot, self._account)
+        value = None if source is None else getattr(source, dataset.name)
         if value is None or isinstance(value, CollectionError):
             # The engine runs a check only where all its datasets were read.
             raise DatasetNotDeclared(f"dataset {dataset.name!r} is not available in this scope")
         result: T = value
         return result
+
+    def parameters(self, model: type[P]) -> P:
+        """This run's parameters, typed as the check's own model."""
+        if self._parameters is None:
+            return model()
+        if not isinstance(self._parameters, model):
+            raise TypeError(f"parameters are {type(self._parameters).__name__}, not {model}")
+        return self._parameters
+
+
+def source_scope(
+    dataset: str, scope: ScopeSnapshot, account: ScopeSnapshot | None
+) -> ScopeSnapshot | None:
+    """Where a dataset lives for a check running in `scope`: global datasets of a regional
+    check come from the account's global scope."""
+    if ALL_DATASETS[dataset].scope == "global" and scope.region != GLOBAL_REGION:
+        return account
+    return scope
 
 
 CheckFunction = Callable[[Scope], Iterable[Verdict]]
@@ -178,10 +220,16 @@ class Check:
     metadata: CheckMetadata
     run: CheckFunction
     source: str = "builtin"
+    parameter_model: type[CheckParameters] = NoParameters
 
     @property
     def id(self) -> str:
         return self.metadata.id
+
+    def configure(self, overrides: Mapping[str, Any] | None = None) -> CheckParameters:
+        """The check's parameters with `overrides` applied; pydantic's ValidationError on an
+        unknown name or a bad value."""
+        return self.parameter_model.model_validate(dict(overrides or {}))
 
 
 def check(
@@ -196,6 +244,7 @@ def check(
     remediation: Remediation,
     references: Iterable[str] = (),
     compliance: Mapping[str, list[str]] | None = None,
+    parameters: type[CheckParameters] = NoParameters,
 ) -> Callable[[CheckFunction], Check]:
     """Attach validated metadata to a check function; the registry finds the result."""
     metadata = CheckMetadata(
@@ -209,9 +258,10 @@ def check(
         remediation=remediation,
         references=tuple(references),
         compliance=dict(compliance or {}),
+        parameters=cast(dict[str, JsonValue], parameters().model_dump(mode="json")),
     )
 
     def wrap(fn: CheckFunction) -> Check:
-        return Check(metadata=metadata, run=fn)
+        return Check(metadata=metadata, run=fn, parameter_model=parameters)
 
     return wrap

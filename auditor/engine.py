@@ -7,10 +7,9 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
 from auditor import __version__
-from auditor.checkapi import Check, Scope, Verdict, unreadable
+from auditor.checkapi import Check, CheckParameters, Scope, Verdict, source_scope, unreadable
 from auditor.datasets import ALL_DATASETS
 from auditor.findings import (
     Finding,
@@ -52,10 +51,13 @@ def _not_collected(check: Check, scope: ScopeSnapshot, dataset: str) -> Collecti
     )
 
 
-def _blocking_error(check: Check, scope: ScopeSnapshot) -> CollectionError | None:
+def _blocking_error(
+    check: Check, scope: ScopeSnapshot, account: ScopeSnapshot | None
+) -> CollectionError | None:
     """The first needed dataset of this scope that is missing or failed, if any."""
     for dataset in check.metadata.datasets:
-        value = getattr(scope, dataset)
+        source = source_scope(dataset, scope, account)
+        value = None if source is None else getattr(source, dataset)
         if value is None:
             return _not_collected(check, scope, dataset)
         if isinstance(value, CollectionError):
@@ -74,12 +76,17 @@ def _check_failure(check: Check, scope: ScopeSnapshot, exc: Exception) -> Collec
     )
 
 
-def _verdicts(check: Check, scope: ScopeSnapshot, params: Mapping[str, Any]) -> list[Verdict]:
-    blocking = _blocking_error(check, scope)
+def _verdicts(
+    check: Check,
+    scope: ScopeSnapshot,
+    account: ScopeSnapshot | None,
+    parameters: CheckParameters,
+) -> list[Verdict]:
+    blocking = _blocking_error(check, scope, account)
     if blocking is not None:
         return [unreadable(_scope_resource(scope), blocking)]
     try:
-        return list(check.run(Scope(scope, check.metadata.datasets, params)))
+        return list(check.run(Scope(scope, check.metadata.datasets, parameters, account)))
     except Exception as exc:  # a broken check must report ERROR, not vanish
         log.exception("check %s failed", check.id)
         return [unreadable(_scope_resource(scope), _check_failure(check, scope, exc))]
@@ -116,8 +123,9 @@ class Evaluation:
         self,
         snapshot: Snapshot,
         checks: Iterable[Check],
-        params: Mapping[str, Mapping[str, Any]] | None = None,
+        parameters: Mapping[str, CheckParameters] | None = None,
     ) -> None:
+        """`parameters` maps a check id to its configured parameters (else the defaults)."""
         self.snapshot = snapshot
         self.checks = list(checks)
         self.findings: list[Finding] = []
@@ -126,12 +134,15 @@ class Evaluation:
         for scope in snapshot.scopes:
             for error in scope.errors:
                 self._errors.setdefault(error.key, error)
-        params = params or {}
+        parameters = parameters or {}
+        accounts = {s.account_id: s for s in snapshot.scopes if s.region == GLOBAL_REGION}
         for check in self.checks:
+            configured = parameters.get(check.id) or check.configure()
             for scope in snapshot.scopes:
                 if not _applies(check, scope):
                     continue
-                for verdict in _verdicts(check, scope, params.get(check.id, {})):
+                account = accounts.get(scope.account_id)
+                for verdict in _verdicts(check, scope, account, configured):
                     self.findings.append(_finding(check, scope, verdict))
                     if verdict.error is not None:
                         self._errors.setdefault(verdict.error.key, verdict.error)

@@ -54,9 +54,17 @@ def global_scope(**datasets: Any) -> ScopeSnapshot:
     return scope_snapshot(GLOBAL_REGION, **datasets)
 
 
-def run_check(check: Check, snapshot: ScopeSnapshot) -> list[Verdict]:
-    """Run a check as the engine does; every verdict's evidence must be JSON."""
-    verdicts = list(check.run(Scope(snapshot, check.metadata.datasets, params={})))
+def run_check(
+    check: Check,
+    snapshot: ScopeSnapshot,
+    *,
+    account: ScopeSnapshot | None = None,
+    **parameters: Any,
+) -> list[Verdict]:
+    """Run a check as the engine does (`account`: the account's global scope, `parameters`:
+    overrides of the check's defaults); every verdict's evidence must be JSON."""
+    configured = check.configure(parameters)
+    verdicts = list(check.run(Scope(snapshot, check.metadata.datasets, configured, account)))
     for verdict in verdicts:
         json.dumps(dict(verdict.evidence))
     return verdicts

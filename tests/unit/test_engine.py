@@ -6,9 +6,19 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 
-from auditor.checkapi import Check, CheckFunction, Scope, Verdict, check, failed, passed
-from auditor.datasets import DYNAMODB_TABLES, RDS_DB_INSTANCES
+from auditor.checkapi import (
+    Check,
+    CheckFunction,
+    CheckParameters,
+    Scope,
+    Verdict,
+    check,
+    failed,
+    passed,
+)
+from auditor.datasets import DYNAMODB_TABLES, IAM_AUTHORIZATION_DETAILS, RDS_DB_INSTANCES
 from auditor.engine import Evaluation, exit_code
 from auditor.findings import Remediation, ResourceRef, Severity, Status, finding_id
 from auditor.models import (
@@ -282,3 +292,109 @@ def test_unreadable_resource_verdicts_are_listed_as_gaps_with_their_check() -> N
 
     assert [f.status for f in evaluation.findings] == [Status.ERROR]
     assert [e.checks for e in evaluation.errors] == [["rds_toy_partial"]]
+
+
+class _Threshold(CheckParameters):
+    minimum_instances: int = 2
+
+
+@check(
+    id="rds_toy_count",
+    title="Enough instances per region",
+    service="rds",
+    severity=Severity.LOW,
+    resource_type="AWS::::Region",
+    datasets=[RDS_DB_INSTANCES],
+    rationale="A toy check with a parameter.",
+    remediation=FIX,
+    parameters=_Threshold,
+)
+def toy_count(scope: Scope) -> Iterable[Verdict]:
+    minimum = scope.parameters(_Threshold).minimum_instances
+    count = len(scope.get(RDS_DB_INSTANCES))
+    ref = ResourceRef(id=scope.region, type="AWS::::Region")
+    yield (passed if count >= minimum else failed)(ref, f"{count} of {minimum}", count=count)
+
+
+def test_parameters_default_and_override() -> None:
+    snapshot = _snapshot(
+        ScopeSnapshot(
+            account_id=ACCOUNT, region="eu-west-1", rds_db_instances=[_instance("a", True)]
+        )
+    )
+
+    [default] = Evaluation(snapshot, [toy_count]).findings
+    [lowered] = Evaluation(
+        snapshot, [toy_count], {"rds_toy_count": toy_count.configure({"minimum_instances": 1})}
+    ).findings
+
+    assert toy_count.metadata.parameters == {"minimum_instances": 2}
+    assert (default.status, default.message) == (Status.FAIL, "1 of 2")
+    assert (lowered.status, lowered.message) == (Status.PASS, "1 of 1")
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"minimum_instance": 1}, {"minimum_instances": "many"}], ids=["typo", "type"]
+)
+def test_bad_parameters_are_refused(overrides: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        toy_count.configure(overrides)
+
+
+@check(
+    id="rds_toy_with_iam",
+    title="Instances seen together with the account's IAM",
+    service="rds",
+    severity=Severity.LOW,
+    resource_type="AWS::RDS::DBInstance",
+    datasets=[RDS_DB_INSTANCES, IAM_AUTHORIZATION_DETAILS],
+    rationale="A regional check that also reads a global dataset.",
+    remediation=FIX,
+)
+def toy_with_iam(scope: Scope) -> Iterable[Verdict]:
+    roles = len(scope.get(IAM_AUTHORIZATION_DETAILS).roles)
+    for db in scope.get(RDS_DB_INSTANCES):
+        yield passed(ResourceRef(id=db.identifier, type="AWS::RDS::DBInstance"), f"{roles} roles")
+
+
+def test_a_regional_check_reads_the_accounts_global_datasets() -> None:
+    regional = ScopeSnapshot(
+        account_id=ACCOUNT, region="eu-west-1", rds_db_instances=[_instance("a", True)]
+    )
+    account = ScopeSnapshot(
+        account_id=ACCOUNT, region="global", iam_authorization_details=IAMAuthorizationDetails()
+    )
+
+    [finding] = Evaluation(_snapshot(regional, account), [toy_with_iam]).findings
+
+    assert toy_with_iam.metadata.scope == "regional"
+    assert (finding.status, finding.region, finding.message) == (
+        Status.PASS,
+        "eu-west-1",
+        "0 roles",
+    )
+
+
+def test_a_regional_check_is_error_when_the_global_dataset_failed() -> None:
+    regional = ScopeSnapshot(
+        account_id=ACCOUNT, region="eu-west-1", rds_db_instances=[_instance("a", True)]
+    )
+    denied = CollectionError(
+        account_id=ACCOUNT,
+        region="global",
+        service="iam",
+        operation="GetAccountAuthorizationDetails",
+        error_code="AccessDenied",
+        message="no",
+    )
+    account = ScopeSnapshot(
+        account_id=ACCOUNT, region="global", iam_authorization_details=denied, errors=[denied]
+    )
+
+    evaluation = Evaluation(_snapshot(regional, account), [toy_with_iam])
+
+    [finding] = evaluation.findings
+    assert finding.status is Status.ERROR
+    assert "GetAccountAuthorizationDetails" in finding.message
+    [error] = evaluation.errors
+    assert error.checks == ["rds_toy_with_iam"]
