@@ -20,8 +20,9 @@ from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
     from auditor.checkapi import Check
-    from auditor.findings import Severity
+    from auditor.findings import Report, Severity
     from auditor.models import Snapshot
+    from auditor.report.publish import ReportSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,14 +81,27 @@ def report_options(fn: F) -> F:
                 "formats",
                 default="json,html",
                 show_default=True,
-                help="Comma-separated report formats: json, html.",
+                help="Comma-separated report formats: json, html, sarif, ocsf, asff, csv, junit.",
             ),
             click.option(
                 "--fail-on",
                 type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
                 default="high",
                 show_default=True,
-                help="Exit 1 when a FAIL at or above this severity is found.",
+                help="Exit 1 when an unmuted FAIL at or above this severity is found "
+                "(default none when --fail-on-new is given).",
+            ),
+            click.option(
+                "--fail-on-new",
+                type=click.Choice(FAIL_ON_CHOICES[:-1], case_sensitive=False),
+                help="Exit 1 when an unmuted FAIL at or above this severity is new since the "
+                "baseline (without --baseline every FAIL is new).",
+            ),
+            click.option(
+                "--mutelist",
+                type=click.Path(path_type=Path),
+                help="Suppressions file (.yaml or .toml; default: auditor.mute.yaml, .yml or "
+                ".toml in the current directory, if there).",
             ),
             click.option(
                 "--quiet", "-q", is_flag=True, help="Print only the report paths and errors."
@@ -96,6 +110,52 @@ def report_options(fn: F) -> F:
     ):
         fn = option(fn)
     return fn
+
+
+def baseline_option(fn: F) -> F:
+    option = click.option(
+        "--baseline",
+        type=click.Path(path_type=Path),
+        help="An earlier JSON report: mark findings new, unchanged or fixed since then.",
+    )
+    return option(fn)
+
+
+def report_settings(
+    *,
+    output_dir: Path,
+    formats: str,
+    fail_on: str,
+    fail_on_new: str | None,
+    quiet: bool,
+    mutelist: Path | None,
+    baseline: Path | None = None,
+) -> ReportSettings:
+    """Validate and load every report option before any work is done."""
+    from click.core import ParameterSource
+
+    from auditor.mutelist import discover, load_mutelist
+    from auditor.report.json import load_report
+    from auditor.report.publish import ReportSettings
+
+    format_list = _split_formats(formats)
+    context = click.get_current_context(silent=True)
+    if (
+        fail_on_new is not None
+        and context is not None
+        and context.get_parameter_source("fail_on") is ParameterSource.DEFAULT
+    ):
+        fail_on = "none"  # --fail-on-new alone gates on new findings only
+    mutelist_path = mutelist or discover(Path.cwd())
+    return ReportSettings(
+        output_dir=output_dir,
+        formats=format_list,
+        fail_on=_fail_on(fail_on),
+        fail_on_new=_fail_on(fail_on_new) if fail_on_new else None,
+        quiet=quiet,
+        mutelist=load_mutelist(mutelist_path) if mutelist_path is not None else None,
+        baseline=load_report(baseline, "baseline") if baseline is not None else None,
+    )
 
 
 def select_checks(
@@ -134,29 +194,52 @@ def _emit_reports(
     snapshot: Snapshot,
     checks: Iterable[Check],
     *,
-    output_dir: Path,
-    formats: tuple[str, ...],
-    fail_on: str,
-    quiet: bool,
+    settings: ReportSettings,
     started_at: datetime,
     scan_id: str,
 ) -> int:
-    from auditor.engine import Evaluation, exit_code
-    from auditor.output import write_atomic
-    from auditor.report import FILE_NAMES, renderer
-    from auditor.terminal import print_summary
+    from auditor.engine import Evaluation
 
     evaluation = Evaluation(snapshot, checks)
     report = evaluation.report(scan_id, started_at, datetime.now(UTC))
-    # Render everything before writing anything, so a renderer bug leaves no partial set.
-    rendered = {fmt: renderer(fmt)(report).encode() for fmt in formats}
+    return _publish(report, settings)
+
+
+def _publish(report: Report, settings: ReportSettings) -> int:
+    """Mute, diff, write every format, print the summary; the exit code."""
+    from auditor.diff import describe
+    from auditor.findings import Status
+    from auditor.output import write_atomic
+    from auditor.report import FILE_NAMES
+    from auditor.report.publish import finish, gate, render_all
+    from auditor.terminal import print_summary
+
+    report = finish(report, settings)
     paths = []
-    for fmt, data in rendered.items():
-        path = output_dir / FILE_NAMES[fmt]
+    for fmt, data in render_all(report, settings.formats).items():
+        path = settings.output_dir / FILE_NAMES[fmt]
         write_atomic(path, data)
         paths.append(path)
-    print_summary(report, paths, quiet=quiet)
-    return exit_code(report, _fail_on(fail_on))
+    if not settings.quiet:
+        for entry in report.expired_mutes:
+            checks = ", ".join(entry.check) or "any check"
+            click.echo(
+                f"auditor: warning: mutelist entry {entry.entry} ({checks}, owner {entry.owner}) "
+                f"expired on {entry.expires} and mutes nothing: renew or remove it",
+                err=True,
+            )
+    print_summary(report, paths, quiet=settings.quiet)
+    if not settings.quiet:
+        muted = [f for f in report.findings if f.muted]
+        if settings.mutelist is not None:
+            failing = sum(1 for f in muted if f.status is Status.FAIL)
+            click.echo(
+                f"muted: {len(muted)} finding(s), {failing} of them FAIL, by "
+                f"{settings.mutelist.path}"
+            )
+        for line in describe(report):
+            click.echo(line)
+    return gate(report, settings)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -175,6 +258,7 @@ def main() -> None:
 )
 @selection_options
 @report_options
+@baseline_option
 @click.option(
     "--endpoint-url",
     envvar="AWS_ENDPOINT_URL",
@@ -194,7 +278,10 @@ def scan(
     output_dir: Path,
     formats: str,
     fail_on: str,
+    fail_on_new: str | None,
+    mutelist: Path | None,
     quiet: bool,
+    baseline: Path | None,
     endpoint_url: str | None,
     save_snapshot: Path | None,
 ) -> None:
@@ -203,19 +290,21 @@ def scan(
     from auditor.session import open_session
 
     started_at = datetime.now(UTC)
-    format_list = _split_formats(formats)
+    settings = report_settings(
+        output_dir=output_dir,
+        formats=formats,
+        fail_on=fail_on,
+        fail_on_new=fail_on_new,
+        quiet=quiet,
+        mutelist=mutelist,
+        baseline=baseline,
+    )
     chosen = select_checks(checks, exclude_checks, services)
     session = open_session(profile)
     request = ScanRequest(session, endpoint_url or None, tuple(regions), tuple(chosen))
     _exit(
         _scan_and_report(
-            request,
-            output_dir=output_dir,
-            formats=format_list,
-            fail_on=fail_on,
-            quiet=quiet,
-            save_snapshot=save_snapshot,
-            started_at=started_at,
+            request, settings=settings, save_snapshot=save_snapshot, started_at=started_at
         )
     )
 
@@ -223,10 +312,7 @@ def scan(
 def _scan_and_report(
     request: Any,
     *,
-    output_dir: Path,
-    formats: tuple[str, ...],
-    fail_on: str,
-    quiet: bool,
+    settings: ReportSettings,
     save_snapshot: Path | None,
     started_at: datetime,
 ) -> int:
@@ -234,11 +320,11 @@ def _scan_and_report(
     from auditor.scan import collect_snapshot, resolve_target
     from auditor.terminal import Progress
 
-    prepare_output_dir(output_dir)
+    prepare_output_dir(settings.output_dir)
     if save_snapshot is not None:
         prepare_output_dir(save_snapshot.parent)
     identity, target = resolve_target(request)
-    with Progress(quiet=quiet) as progress:
+    with Progress(quiet=settings.quiet) as progress:
         progress.start(
             f"Scanning account {identity.account_id}: {len(target.regions)} region(s), "
             f"{len(request.checks)} check(s)"
@@ -249,10 +335,7 @@ def _scan_and_report(
     return _emit_reports(
         snapshot,
         request.checks,
-        output_dir=output_dir,
-        formats=formats,
-        fail_on=fail_on,
-        quiet=quiet,
+        settings=settings,
         started_at=started_at,
         scan_id=str(uuid.uuid4()),
     )
@@ -262,6 +345,7 @@ def _scan_and_report(
 @click.argument("snapshot_path", metavar="SNAPSHOT", type=click.Path(path_type=Path))
 @selection_options
 @report_options
+@baseline_option
 def evaluate(
     snapshot_path: Path,
     checks: tuple[str, ...],
@@ -270,13 +354,24 @@ def evaluate(
     output_dir: Path,
     formats: str,
     fail_on: str,
+    fail_on_new: str | None,
+    mutelist: Path | None,
     quiet: bool,
+    baseline: Path | None,
 ) -> None:
     """Re-run the checks offline on a saved snapshot (no AWS calls)."""
     from auditor.output import load_snapshot, prepare_output_dir
 
     started_at = datetime.now(UTC)
-    format_list = _split_formats(formats)
+    settings = report_settings(
+        output_dir=output_dir,
+        formats=formats,
+        fail_on=fail_on,
+        fail_on_new=fail_on_new,
+        quiet=quiet,
+        mutelist=mutelist,
+        baseline=baseline,
+    )
     chosen = select_checks(checks, exclude_checks, services)
     prepare_output_dir(output_dir)
     snapshot = load_snapshot(snapshot_path)
@@ -296,10 +391,7 @@ def evaluate(
         _emit_reports(
             snapshot,
             chosen,
-            output_dir=output_dir,
-            formats=format_list,
-            fail_on=fail_on,
-            quiet=quiet,
+            settings=settings,
             started_at=started_at,
             scan_id=str(uuid.uuid4()),
         )
@@ -337,7 +429,16 @@ def schema() -> None:
 
 @main.command()
 @report_options
-def demo(output_dir: Path, formats: str, fail_on: str, quiet: bool) -> None:
+@baseline_option
+def demo(
+    output_dir: Path,
+    formats: str,
+    fail_on: str,
+    fail_on_new: str | None,
+    mutelist: Path | None,
+    quiet: bool,
+    baseline: Path | None,
+) -> None:
     """Scan a built-in sample account (an in-process moto server) and write the reports.
 
     Exits 0 once the reports are written: the sample account fails on purpose.
@@ -345,19 +446,52 @@ def demo(output_dir: Path, formats: str, fail_on: str, quiet: bool) -> None:
     from auditor.demo.run import run_demo
 
     started_at = datetime.now(UTC)
-    format_list = _split_formats(formats)
+    settings = report_settings(
+        output_dir=output_dir,
+        formats=formats,
+        fail_on="none",
+        fail_on_new=None,
+        quiet=quiet,
+        mutelist=mutelist,
+        baseline=baseline,
+    )
     chosen = select_checks((), (), ())
     with run_demo(chosen) as request:
-        _scan_and_report(
-            request,
-            output_dir=output_dir,
-            formats=format_list,
-            fail_on="none",
-            quiet=quiet,
-            save_snapshot=None,
-            started_at=started_at,
-        )
+        _scan_and_report(request, settings=settings, save_snapshot=None, started_at=started_at)
     _exit(0)
+
+
+@main.command(name="report")
+@click.argument("result_path", metavar="RESULT", type=click.Path(path_type=Path))
+@report_options
+@baseline_option
+def report_command(result_path: Path, baseline: Path | None, **options: Any) -> None:
+    """Render a saved JSON report again, in any format (no AWS calls).
+
+    A --mutelist (or one found in the current directory) replaces the saved mute state, and a
+    --baseline the saved comparison.
+    """
+    _render_saved(result_path, baseline, options)
+
+
+@main.command()
+@click.argument("old_path", metavar="OLD", type=click.Path(path_type=Path))
+@click.argument("new_path", metavar="NEW", type=click.Path(path_type=Path))
+@report_options
+def diff(old_path: Path, new_path: Path, **options: Any) -> None:
+    """Compare two saved JSON reports: write NEW's reports marked new, unchanged or fixed
+    since OLD, and print what changed."""
+    _render_saved(new_path, old_path, options)
+
+
+def _render_saved(result_path: Path, baseline: Path | None, options: dict[str, Any]) -> None:
+    from auditor.output import prepare_output_dir
+    from auditor.report.json import load_report
+
+    settings = report_settings(baseline=baseline, **options)
+    report = load_report(result_path)
+    prepare_output_dir(settings.output_dir)
+    _exit(_publish(report, settings))
 
 
 def _exit(code: int) -> None:

@@ -6,13 +6,22 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from auditor.models import (
+    ApiV2,
+    AutoScalingGroup,
+    CognitoUserPool,
     DBCluster,
     DBInstance,
     DynamoDBTable,
     IAMAuthorizationDetails,
+    LambdaFunction,
+    LoadBalancer,
     MetricAlarm,
+    NetworkInterface,
+    RestApi,
     S3Bucket,
     ScopeSnapshot,
+    SecurityGroup,
+    SQSQueue,
 )
 
 T = TypeVar("T")
@@ -43,6 +52,28 @@ IAM_AUTHORIZATION_DETAILS: Dataset[IAMAuthorizationDetails] = Dataset(
 )
 S3_BUCKETS: Dataset[list[S3Bucket]] = Dataset("s3_buckets", "s3", "global")
 
+EC2_SECURITY_GROUPS: Dataset[list[SecurityGroup]] = Dataset(
+    "ec2_security_groups", "ec2", "regional"
+)
+EC2_NETWORK_INTERFACES: Dataset[list[NetworkInterface]] = Dataset(
+    "ec2_network_interfaces", "ec2", "regional"
+)
+ELBV2_LOAD_BALANCERS: Dataset[list[LoadBalancer]] = Dataset(
+    "elbv2_load_balancers", "elasticloadbalancing", "regional"
+)
+LAMBDA_FUNCTIONS: Dataset[list[LambdaFunction]] = Dataset("lambda_functions", "lambda", "regional")
+SQS_QUEUES: Dataset[list[SQSQueue]] = Dataset("sqs_queues", "sqs", "regional")
+APIGATEWAY_REST_APIS: Dataset[list[RestApi]] = Dataset(
+    "apigateway_rest_apis", "apigateway", "regional"
+)
+APIGATEWAY_V2_APIS: Dataset[list[ApiV2]] = Dataset("apigateway_v2_apis", "apigateway", "regional")
+COGNITO_USER_POOLS: Dataset[list[CognitoUserPool]] = Dataset(
+    "cognito_user_pools", "cognito-idp", "regional"
+)
+AUTOSCALING_GROUPS: Dataset[list[AutoScalingGroup]] = Dataset(
+    "autoscaling_groups", "autoscaling", "regional"
+)
+
 ALL_DATASETS: dict[str, Dataset[Any]] = {
     d.name: d
     for d in (
@@ -52,5 +83,14 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         CLOUDWATCH_METRIC_ALARMS,
         IAM_AUTHORIZATION_DETAILS,
         S3_BUCKETS,
+        EC2_SECURITY_GROUPS,
+        EC2_NETWORK_INTERFACES,
+        ELBV2_LOAD_BALANCERS,
+        LAMBDA_FUNCTIONS,
+        SQS_QUEUES,
+        APIGATEWAY_REST_APIS,
+        APIGATEWAY_V2_APIS,
+        COGNITO_USER_POOLS,
+        AUTOSCALING_GROUPS,
     )
 }

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 
 
 class Status(StrEnum):
@@ -53,6 +53,35 @@ class ResourceRef(Contract):
     arn: str | None = None
     id: str
     type: str = Field(description="CloudFormation resource type, e.g. AWS::RDS::DBInstance.")
+    tags: dict[str, str] | None = Field(
+        default=None,
+        description="The resource's tags where its collector read them (null: not read); "
+        "suppressions can match on them.",
+    )
+
+
+class DiffState(StrEnum):
+    """A finding compared with the baseline scan's finding of the same id."""
+
+    NEW = "new"  # not in the baseline, or in it with another status
+    UNCHANGED = "unchanged"  # in the baseline with the same status
+    FIXED = "fixed"  # a FAIL in the baseline that now passes (or is gone: see Report.fixed)
+
+
+class Mute(Contract):
+    """A mutelist entry: what it matches, and who accepted the risk until when."""
+
+    entry: int = Field(description="Position of the entry in the mutelist file, from 1.")
+    check: list[str] = Field(default_factory=list, description="Check id globs (any matches).")
+    account: list[str] = Field(default_factory=list, description="Account id globs.")
+    region: list[str] = Field(default_factory=list, description="Region globs.")
+    resource: list[str] = Field(default_factory=list, description="Resource ARN or id globs.")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Tag key -> value glob; every one must match."
+    )
+    reason: str
+    owner: str
+    expires: date = Field(description="The last day (UTC) on which the entry applies.")
 
 
 class Finding(Contract):
@@ -73,6 +102,19 @@ class Finding(Contract):
     evidence: dict[str, JsonValue] = Field(default_factory=dict)
     remediation: Remediation
     compliance: dict[str, list[str]] = Field(default_factory=dict)
+    muted: bool = Field(
+        default=False,
+        description="A suppression entry matched: the status stands, but a muted FAIL never "
+        "sets the exit code.",
+    )
+    mute: Mute | None = Field(default=None, description="The entry that muted the finding.")
+    diff_state: DiffState | None = Field(
+        default=None, description="Compared with the baseline scan (null: no baseline given)."
+    )
+    first_seen: datetime | None = Field(
+        default=None,
+        description="Start of the first scan that saw this finding with its current status.",
+    )
 
 
 def finding_id(check_id: str, account_id: str, region: str, resource: ResourceRef) -> str:
@@ -125,6 +167,20 @@ class ScanError(Contract):
     checks: list[str]
 
 
+class Baseline(Contract):
+    """The earlier scan this report was compared with, and what changed since."""
+
+    scan_id: str
+    started_at: datetime
+    new: int = Field(description="Findings with diff_state new.")
+    unchanged: int = Field(description="Findings with diff_state unchanged.")
+    fixed: int = Field(description="Baseline FAILs now fixed: the length of Report.fixed.")
+    unverified: int = Field(
+        description="Baseline FAILs whose resource this scan did not judge again (check not "
+        "run, account or region not scanned, or its read failed): neither fixed nor open."
+    )
+
+
 class Report(Contract):
     schema_version: str = REPORT_SCHEMA_VERSION
     tool: Tool
@@ -132,3 +188,15 @@ class Report(Contract):
     summary: Summary
     findings: list[Finding]
     errors: list[ScanError]
+    baseline: Baseline | None = Field(
+        default=None, description="The scan compared with (--baseline), if any."
+    )
+    fixed: list[Finding] = Field(
+        default_factory=list,
+        description="Every FAIL of the baseline that is fixed now, as the baseline recorded it "
+        "(diff_state fixed): its resource passes now or is gone.",
+    )
+    expired_mutes: list[Mute] = Field(
+        default_factory=list,
+        description="Mutelist entries past their expiry date: they muted nothing; renew or remove.",
+    )

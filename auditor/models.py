@@ -70,6 +70,7 @@ class DBInstance(Model):
     backup_retention_period: int = 0
     deletion_protection: bool = False
     performance_insights_enabled: bool = False
+    vpc_security_group_ids: list[str] = Field(default_factory=list)
     tags: dict[str, str] = Field(default_factory=dict)
 
 
@@ -244,6 +245,228 @@ class MetricAlarm(Model):
         return any(metric.get(dimension) == value for metric in self.dimensions)
 
 
+# --- EC2: security groups and network interfaces -------------------------------------------
+
+
+class SecurityGroupPermission(Model):
+    """One IpPermissions entry: a protocol and port range, and the sources (or destinations)."""
+
+    protocol: str = Field(description='"-1" (all), "tcp", "udp", "icmp", "icmpv6" or a number.')
+    from_port: int | None = None
+    to_port: int | None = None
+    ipv4_ranges: list[str] = Field(default_factory=list)
+    ipv6_ranges: list[str] = Field(default_factory=list)
+    group_ids: list[str] = Field(
+        default_factory=list, description="Referenced security groups (another account's too)."
+    )
+    prefix_list_ids: list[str] = Field(default_factory=list)
+
+
+class SecurityGroup(Model):
+    id: str
+    name: str
+    arn: str
+    vpc_id: str | None = None
+    owner_id: str = ""
+    ingress: list[SecurityGroupPermission] = Field(default_factory=list)
+    egress: list[SecurityGroupPermission] = Field(default_factory=list)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def is_default(self) -> bool:
+        """Every VPC has one group named "default", which cannot be deleted or renamed."""
+        return self.name == "default"
+
+
+class NetworkInterface(Model):
+    id: str
+    interface_type: str = "interface"
+    description: str = ""
+    status: str = ""
+    security_group_ids: list[str] = Field(default_factory=list)
+    attached_to: str | None = Field(default=None, description="The instance id, if attached.")
+    requester_managed: bool = False
+
+
+# --- Elastic Load Balancing (v2) -----------------------------------------------------------
+
+
+class ListenerAction(Model):
+    type: str
+    redirect_protocol: str | None = None
+    redirect_port: str | None = None
+
+
+class Listener(Model):
+    arn: str
+    port: int | None = None
+    protocol: str | None = None
+    default_actions: list[ListenerAction] = Field(default_factory=list)
+
+
+class LoadBalancer(Model):
+    arn: str
+    name: str
+    type: str = Field(description='"application", "network" or "gateway".')
+    scheme: str = ""
+    vpc_id: str | None = None
+    availability_zones: list[str] = Field(default_factory=list)
+    security_group_ids: list[str] = Field(default_factory=list)
+    listeners: list[Listener] | CollectionError
+    attributes: dict[str, str] | CollectionError
+
+    @property
+    def metric_dimension(self) -> str:
+        """The LoadBalancer dimension CloudWatch uses: "app/<name>/<id>" from the ARN."""
+        return self.arn.split(":loadbalancer/", 1)[-1]
+
+
+# --- Lambda -------------------------------------------------------------------------------
+
+
+class ResourcePolicy(Model):
+    """A resource-based policy as stored; `document` None means the resource has none."""
+
+    document: Any = None
+
+
+class EventInvokeConfig(Model):
+    """Asynchronous invocation settings of one function version or alias."""
+
+    function_arn: str
+    maximum_retry_attempts: int | None = None
+    maximum_event_age_seconds: int | None = None
+    on_failure_destination: str | None = None
+    on_success_destination: str | None = None
+
+
+class LambdaFunction(Model):
+    """A function's configuration; environment variable values are never read or kept."""
+
+    arn: str
+    name: str
+    runtime: str | None = None
+    package_type: str = "Zip"
+    role_arn: str = ""
+    dead_letter_target_arn: str | None = None
+    last_modified: str | None = None
+    resource_policy: ResourcePolicy | CollectionError
+    event_invoke_configs: list[EventInvokeConfig] | CollectionError
+
+
+# --- SQS ----------------------------------------------------------------------------------
+
+
+class QueueAttributes(Model):
+    sqs_managed_sse: bool = False
+    kms_master_key_id: str | None = None
+    policy: Any = None
+    dead_letter_target_arn: str | None = None
+    max_receive_count: int | None = None
+
+
+class SQSQueue(Model):
+    url: str
+    arn: str
+    name: str
+    attributes: QueueAttributes | CollectionError
+
+    @property
+    def fifo(self) -> bool:
+        return self.name.endswith(".fifo")
+
+
+# --- API Gateway --------------------------------------------------------------------------
+
+
+class RestApiMethodSetting(Model):
+    """Settings of one method path ("*/*" is the stage-wide default)."""
+
+    method_path: str
+    logging_level: str | None = None
+    caching_enabled: bool = False
+    cache_data_encrypted: bool = False
+
+
+class RestApiStage(Model):
+    arn: str
+    name: str
+    tracing_enabled: bool = False
+    web_acl_arn: str | None = None
+    cache_cluster_enabled: bool = False
+    access_log_destination: str | None = None
+    method_settings: list[RestApiMethodSetting] = Field(default_factory=list)
+
+    def setting(self, method_path: str) -> RestApiMethodSetting | None:
+        return next((s for s in self.method_settings if s.method_path == method_path), None)
+
+
+class RestApi(Model):
+    id: str
+    name: str
+    arn: str
+    stages: list[RestApiStage] | CollectionError
+
+
+class ApiV2Stage(Model):
+    arn: str
+    name: str
+    access_log_destination: str | None = None
+    default_logging_level: str | None = None
+
+
+class ApiV2Route(Model):
+    id: str
+    arn: str
+    route_key: str
+    authorization_type: str = "NONE"
+
+
+class ApiV2(Model):
+    """An HTTP or WebSocket API (API Gateway v2)."""
+
+    id: str
+    name: str
+    arn: str
+    protocol_type: str = Field(description='"HTTP" or "WEBSOCKET".')
+    stages: list[ApiV2Stage] | CollectionError
+    routes: list[ApiV2Route] | CollectionError
+
+
+# --- Cognito ------------------------------------------------------------------------------
+
+
+class UserPoolSettings(Model):
+    mfa_configuration: str = "OFF"
+    advanced_security_mode: str | None = None
+
+
+class CognitoUserPool(Model):
+    id: str
+    name: str
+    arn: str
+    settings: UserPoolSettings | CollectionError
+
+
+# --- EC2 Auto Scaling ---------------------------------------------------------------------
+
+
+class AutoScalingGroup(Model):
+    arn: str
+    name: str
+    availability_zones: list[str] = Field(default_factory=list)
+    health_check_type: str = "EC2"
+    load_balancer_names: list[str] = Field(default_factory=list)
+    target_group_arns: list[str] = Field(default_factory=list)
+    traffic_sources: list[str] = Field(
+        default_factory=list, description="Identifiers of attached traffic sources."
+    )
+
+    @property
+    def load_balanced(self) -> bool:
+        return bool(self.load_balancer_names or self.target_group_arns or self.traffic_sources)
+
+
 # --- The snapshot ----------------------------------------------------------------------------
 
 
@@ -261,6 +484,15 @@ class ScopeSnapshot(Model):
     cloudwatch_metric_alarms: list[MetricAlarm] | CollectionError | None = None
     iam_authorization_details: IAMAuthorizationDetails | CollectionError | None = None
     s3_buckets: list[S3Bucket] | CollectionError | None = None
+    ec2_security_groups: list[SecurityGroup] | CollectionError | None = None
+    ec2_network_interfaces: list[NetworkInterface] | CollectionError | None = None
+    elbv2_load_balancers: list[LoadBalancer] | CollectionError | None = None
+    lambda_functions: list[LambdaFunction] | CollectionError | None = None
+    sqs_queues: list[SQSQueue] | CollectionError | None = None
+    apigateway_rest_apis: list[RestApi] | CollectionError | None = None
+    apigateway_v2_apis: list[ApiV2] | CollectionError | None = None
+    cognito_user_pools: list[CognitoUserPool] | CollectionError | None = None
+    autoscaling_groups: list[AutoScalingGroup] | CollectionError | None = None
     errors: list[CollectionError] = Field(
         default_factory=list,
         description="Every read that failed in this scope, dataset-wide or for one resource.",

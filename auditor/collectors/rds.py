@@ -40,6 +40,11 @@ def collect_db_instances(ctx: CollectContext) -> list[DBInstance]:
             backup_retention_period=int(i.get("BackupRetentionPeriod", 0)),
             deletion_protection=bool(i.get("DeletionProtection", False)),
             performance_insights_enabled=bool(i.get("PerformanceInsightsEnabled", False)),
+            vpc_security_group_ids=[
+                g["VpcSecurityGroupId"]
+                for g in i.get("VpcSecurityGroups", [])
+                if "VpcSecurityGroupId" in g
+            ],
             tags=_tags(i),
         )
         for i in ctx.paginate("rds", "DescribeDBInstances", "DBInstances")

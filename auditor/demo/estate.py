@@ -8,6 +8,8 @@ from typing import Any
 
 import boto3
 
+from auditor.demo.compute import seed_compute
+
 DEMO_REGIONS: tuple[str, ...] = ("us-east-1", "eu-west-1")
 _US, _EU = DEMO_REGIONS
 
@@ -536,3 +538,4 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
             _seed_table(dynamodb, autoscaling, table)
         _seed_buckets(client("s3", region), region)
         _seed_alarms(client("cloudwatch", region), region, topic_arn)
+        seed_compute(client, region, account, topic_arn)

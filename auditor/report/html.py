@@ -1,4 +1,10 @@
-"""The HTML report: one self-contained, printable page that shows the gaps first, then findings."""
+"""The HTML report for review meetings: one self-contained, printable page. The gaps come first,
+then the executive page, the checks and the compliance view, then the findings by check.
+
+Everything that grows with the checks is markup; the rows, which grow with the resources,
+travel as compact JSON (see html_rows) that the page's own script filters, sorts and pages,
+so a report of 100,000 findings stays small and quick to open.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +20,14 @@ import jinja2
 from pydantic import JsonValue
 
 from auditor.checkapi import FRAMEWORKS
-from auditor.findings import Finding, Remediation, Report, Severity, Status
+from auditor.findings import DiffState, Finding, Remediation, Report, Severity, Status
+from auditor.report import meeting
+from auditor.report.html_rows import RowEncoder, script_json
 
 # Inside a check group: confirmed failures, then what could not be judged, then passes.
 _STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.PASS: 2}
-_SEVERITIES = sorted(Severity, key=lambda s: s.rank, reverse=True)
+_DIFF_ORDER = {DiffState.NEW: 0, DiffState.FIXED: 1, DiffState.UNCHANGED: 2, None: 3}
+_SEVERITIES = meeting.SEVERITIES
 
 # Inlined verbatim; the page's Content-Security-Policy allows exactly these by hash, so
 # neither an injected <script> nor an inline event handler could run even if escaping failed.
@@ -38,6 +47,8 @@ class CheckGroup:
     remediations: list[Remediation]
     findings: list[Finding]
     counts: dict[Status, int]
+    muted: int
+    new: int
 
     @property
     def failing(self) -> int:
@@ -53,13 +64,23 @@ class NotPassing:
     error: int
 
 
+def _row_order(f: Finding) -> tuple[int, int, str, str, str]:
+    return (
+        _STATUS_ORDER[f.status],
+        _DIFF_ORDER[f.diff_state],
+        f.resource.id,
+        f.account_id,
+        f.region,
+    )
+
+
 def _group(findings: list[Finding]) -> CheckGroup:
     first = findings[0]
-    remediations: list[Remediation] = []
+    remediations: dict[tuple[str, str, str], Remediation] = {}
     compliance: dict[str, list[str]] = {}
     for f in findings:
-        if f.remediation not in remediations:
-            remediations.append(f.remediation)
+        fix = f.remediation
+        remediations.setdefault((fix.console, fix.cli, fix.terraform), fix)
         for framework, controls in f.compliance.items():
             known = compliance.setdefault(framework, [])
             known.extend(c for c in controls if c not in known)
@@ -70,9 +91,11 @@ def _group(findings: list[Finding]) -> CheckGroup:
         severity=max((f.severity for f in findings), key=lambda s: s.rank),
         service=first.service,
         compliance=compliance,
-        remediations=remediations,
-        findings=sorted(findings, key=lambda f: _STATUS_ORDER[f.status]),
+        remediations=list(remediations.values()),
+        findings=sorted(findings, key=_row_order),
         counts=counts,
+        muted=sum(1 for f in findings if f.muted and f.status is Status.FAIL),
+        new=sum(1 for f in findings if f.diff_state is DiffState.NEW and f.status is Status.FAIL),
     )
 
 
@@ -83,13 +106,6 @@ def check_groups(findings: list[Finding]) -> list[CheckGroup]:
         by_check.setdefault(f.check_id, []).append(f)
     groups = [_group(fs) for fs in by_check.values()]
     return sorted(groups, key=lambda g: (g.failing == 0, -g.severity.rank, g.check_id))
-
-
-def _failing_by_service(findings: list[Finding]) -> list[NotPassing]:
-    fail = Counter(f.service for f in findings if f.status is Status.FAIL)
-    error = Counter(f.service for f in findings if f.status is Status.ERROR)
-    services = sorted(fail.keys() | error.keys(), key=lambda s: (-fail[s] - error[s], s))
-    return [NotPassing(s, fail[s], error[s]) for s in services]
 
 
 def pass_rate_label(passed: int, failed: int) -> str:
@@ -113,9 +129,17 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S %Z").rstrip()
 
 
+def _day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d")
+
+
 def _duration(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
+def _rate(tally: meeting.Tally) -> str:
+    return pass_rate_label(tally.passed, tally.failed)
 
 
 @cache
@@ -129,6 +153,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pretty_json"] = _pretty_json
     env.filters["when"] = _when
+    env.filters["day"] = _day
+    env.filters["rate"] = _rate
     return env
 
 
@@ -153,12 +179,19 @@ def content_security_policy() -> str:
     )
 
 
+def _rows_payload(report: Report, groups: list[CheckGroup]) -> dict[str, JsonValue]:
+    encoder = RowEncoder(report.scan.started_at)
+    for g in groups:
+        encoder.add_check(g.check_id, g.findings)
+    return encoder.payload()
+
+
 def render_html(report: Report) -> str:
     findings = report.findings
     groups = check_groups(findings)
     judged_checks = {g.check_id for g in groups}
     by_status = report.summary.by_status
-    error_findings = by_status.ERROR
+    services = meeting.by_service(findings)
     return (
         _environment()
         .get_template("report.html.j2")
@@ -169,21 +202,25 @@ def render_html(report: Report) -> str:
             inline_script=_INLINE_SCRIPT,
             groups=groups,
             checks_without_findings=[c for c in report.scan.checks if c not in judged_checks],
-            incomplete=bool(report.errors) or error_findings > 0,
+            incomplete=bool(report.errors) or by_status.ERROR > 0,
             failing_checks=sum(1 for g in groups if g.counts[Status.FAIL]),
             pass_rate=pass_rate_label(by_status.PASS, by_status.FAIL),
-            severity_rows=[
-                NotPassing(s, counts.FAIL, counts.ERROR)
-                for s in _SEVERITIES
-                if (counts := report.summary.by_severity.get(s)) is not None
-            ],
-            service_rows=_failing_by_service(findings),
+            open_by_severity=meeting.open_by_severity(findings),
+            muted_fails=sum(1 for f in findings if f.muted and f.status is Status.FAIL),
+            change=meeting.change(report),
+            oldest=meeting.oldest_open(report),
+            accounts=meeting.by_account(report),
+            service_rows=services,
+            chart=meeting.status_chart(findings),
+            compliance=meeting.compliance(findings),
             statuses=list(Status),
-            severities=[s for s in _SEVERITIES if any(f.severity is s for f in findings)],
-            services=sorted({f.service for f in findings}),
+            severities=[s for s in _SEVERITIES if any(g.severity is s for g in groups)],
+            services=sorted(t.key for t in services),
             regions=sorted({f.region for f in findings}),
             duration=_duration((report.scan.finished_at - report.scan.started_at).total_seconds()),
             api_calls=sum(report.scan.api_calls.values()),
             frameworks=FRAMEWORKS,
+            rows=script_json(_rows_payload(report, groups)),
+            fixed_limit=50,
         )
     )

@@ -97,7 +97,7 @@ def test_gaps_are_visible_and_first(open_report: OpenReport) -> None:
     expect(gaps).to_contain_text("1 read failed — these checks could not judge everything")
     first = page.locator("main > section").first
     assert first.get_attribute("id") == "gaps"
-    gaps_box, summary_box = gaps.bounding_box(), page.locator("#summary").bounding_box()
+    gaps_box, summary_box = gaps.bounding_box(), page.locator("#executive").bounding_box()
     assert gaps_box is not None and summary_box is not None
     assert gaps_box["y"] + gaps_box["height"] <= summary_box["y"]
     expect(page.locator(".headline-main")).to_contain_text("Incomplete scan")

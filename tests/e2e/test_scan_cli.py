@@ -7,29 +7,26 @@ import gzip
 import json
 from pathlib import Path
 
+import botocore.session
 import pytest
 
 from auditor.findings import Report
+from auditor.registry import load_checks, load_collectors
 
 from ..support.awsproxy import AwsProxy, Fault
 from .conftest import ACCOUNT, clean_env, moto_client, run_auditor
 
 pytestmark = pytest.mark.e2e
 
-BUILTIN_CHECKS = {
-    "rds_instance_multi_az",
-    "rds_cluster_multi_az",
-    "dynamodb_table_autoscaling",
-    "dynamodb_table_ttl_enabled",
-    "dynamodb_table_pitr_enabled",
-    "iam_policy_no_full_admin",
-    "iam_policy_no_service_wildcard",
-    "s3_bucket_lifecycle_configured",
-    "cloudwatch_alarm_has_action",
-    "rds_instance_has_alarm",
-    "dynamodb_table_has_alarm",
-}
+BUILTIN_CHECKS = set(load_checks())
 READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+
+
+def _signed(call: str) -> str:
+    """ "elbv2:DescribeLoadBalancers" as the wire shows it: "elasticloadbalancing:…"."""
+    service, operation = call.split(":", 1)
+    model = botocore.session.get_session().get_service_model(service)
+    return f"{model.signing_name}:{operation}"
 
 
 def _no_traceback(stderr: str) -> None:
@@ -77,11 +74,9 @@ def test_scan_sends_only_read_only_operations(
             assert request.method in ("GET", "HEAD"), request
         else:
             assert request.operation.startswith(READ_ONLY_PREFIXES), request
-    # What the report says it sent is what went over the wire.
-    seen = {op.replace("monitoring:", "cloudwatch:") for op in proxy.operations()} - {
-        "sts:GetCallerIdentity"
-    }
-    assert seen == set(result.report["scan"]["api_calls"])
+    # What the report says it sent is what went over the wire (the proxy sees signing names).
+    seen = proxy.operations() - {"sts:GetCallerIdentity"}
+    assert seen == {_signed(call) for call in result.report["scan"]["api_calls"]}
 
 
 def test_denied_ttl_read_turns_only_that_tables_finding_into_error(
@@ -155,16 +150,11 @@ def test_iam_denied_reports_every_iam_check_as_error_and_none_pass(
 def test_a_scan_with_no_permissions_does_not_look_clean(
     tmp_path: Path, moto_port: int, scan_args: list[str]
 ) -> None:
+    # Every operation any collector declares is refused.
     deny_all = [
-        Fault(op, code="AccessDenied")
-        for op in (
-            "DescribeDBInstances",
-            "DescribeDBClusters",
-            "ListTables",
-            "DescribeAlarms",
-            "GetAccountAuthorizationDetails",
-            "ListBuckets",
-        )
+        Fault(op.name, code="AccessDenied")
+        for collector in load_collectors().values()
+        for op in collector.operations
     ]
     with AwsProxy(moto_port, deny_all) as proxy:
         result = run_auditor(tmp_path, *scan_args, "--endpoint-url", proxy.url)

@@ -6,6 +6,7 @@ Only ever binds and forwards to 127.0.0.1.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import re
@@ -15,6 +16,9 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import botocore.session
+from botocore.exceptions import UnknownServiceError
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _CBOR_OPERATION = re.compile(r"/service/[^/]+/operation/([A-Za-z]+)")
@@ -30,6 +34,59 @@ _S3_SUBRESOURCES = {
     "acl": "GetBucketAcl",
     "tagging": "GetBucketTagging",
 }
+
+
+# REST services that share one SigV4 signing name (API Gateway v1 and v2 both sign "apigateway").
+_REST_MODELS = {"apigateway": ("apigateway", "apigatewayv2")}
+_PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+
+
+@functools.cache
+def _protocol(signing_name: str) -> str:
+    """The wire protocol of the service that signs as `signing_name` ("query" when unknown)."""
+    for name in _REST_MODELS.get(signing_name, (signing_name,)):
+        try:
+            return str(botocore.session.get_session().get_service_model(name).protocol)
+        except UnknownServiceError:
+            continue
+    return "query"
+
+
+@functools.cache
+def _rest_routes(signing_name: str) -> list[tuple[int, str, re.Pattern[str], str]]:
+    """(literal length, HTTP method, path pattern, operation) of every REST operation, most
+    specific first, from botocore's service models."""
+    routes = []
+    for name in _REST_MODELS.get(signing_name, (signing_name,)):
+        try:
+            model = botocore.session.get_session().get_service_model(name)
+        except UnknownServiceError:
+            continue
+        for operation in model.operation_names:
+            http = model.operation_model(operation).http
+            uri = http.get("requestUri", "/").split("?", 1)[0]
+            pattern, literal, last = "", 0, 0
+            for match in _PLACEHOLDER.finditer(uri):
+                pattern += re.escape(uri[last : match.start()])
+                literal += match.start() - last
+                label = match.group(1)
+                group = re.sub(r"\W", "_", label.rstrip("+"))
+                pattern += f"(?P<{group}>.+)" if label.endswith("+") else f"(?P<{group}>[^/]+)"
+                last = match.end()
+            pattern += re.escape(uri[last:])
+            literal += len(uri) - last
+            routes.append(
+                (literal, http.get("method", "GET"), re.compile(f"^{pattern}$"), operation)
+            )
+    return sorted(routes, key=lambda route: -route[0])
+
+
+def _rest_operation(signing_name: str, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+    for _, verb, pattern, operation in _rest_routes(signing_name):
+        found = pattern.match(urllib.parse.unquote(path))
+        if verb == method and found:
+            return operation, {k: v for k, v in found.groupdict().items() if v}
+    return None
 
 
 @dataclass(frozen=True)
@@ -106,6 +163,8 @@ def identify(method: str, path: str, headers: dict[str, str], body: bytes) -> Re
             operation = "ListBuckets"
         else:
             operation = f"{method} {url.path}"
+    elif (rest := _rest_operation(service, method, url.path)) is not None:
+        operation, params = rest
     else:
         operation = f"{method} {url.path}"
     return RecordedRequest(service, region, operation, method, url.path, params)
@@ -113,9 +172,20 @@ def identify(method: str, path: str, headers: dict[str, str], body: bytes) -> Re
 
 def error_response(request: RecordedRequest, fault: Fault) -> tuple[int, dict[str, str], bytes]:
     """An error body in the protocol the service speaks, as botocore parses it."""
-    if request.service in ("dynamodb", "application-autoscaling"):
+    protocol = _protocol(request.service)
+    if protocol == "json":
         body = json.dumps({"__type": f"com.amazonaws#{fault.code}", "message": fault.message})
         return fault.status, {"Content-Type": "application/x-amz-json-1.0"}, body.encode()
+    if protocol == "rest-json":
+        body = json.dumps({"message": fault.message})
+        headers = {"Content-Type": "application/json", "x-amzn-ErrorType": fault.code}
+        return fault.status, headers, body.encode()
+    if protocol == "ec2":
+        body = (
+            f"<Response><Errors><Error><Code>{fault.code}</Code><Message>{fault.message}"
+            "</Message></Error></Errors><RequestID>proxy</RequestID></Response>"
+        )
+        return fault.status, {"Content-Type": "text/xml"}, body.encode()
     if request.service == "monitoring":
         return (
             fault.status,

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from auditor.checkapi import Check, Scope, Verdict
+from auditor.engine import Evaluation
+from auditor.findings import Finding
 from auditor.models import (
     GLOBAL_REGION,
     CollectionError,
@@ -29,6 +32,7 @@ from auditor.models import (
     ScalableTarget,
     ScalingPolicy,
     ScopeSnapshot,
+    Snapshot,
     TimeToLive,
 )
 
@@ -268,3 +272,33 @@ def iam_scope(*policies: ManagedPolicy, principals: Sequence[IAMPrincipal] = ())
             policies=list(policies),
         )
     )
+
+
+# --- Through the engine ------------------------------------------------------------------------
+
+
+def dataset_denied(service: str, operation: str, region: str = REGION) -> CollectionError:
+    """A dataset-wide read that AWS refused (no resource id)."""
+    return CollectionError(
+        account_id=ACCOUNT,
+        region=region,
+        service=service,
+        operation=operation,
+        error_code="AccessDenied",
+        message=f"User is not authorized to perform {operation}",
+    )
+
+
+def engine_findings(
+    check: Check, snapshot: ScopeSnapshot, *, account: ScopeSnapshot | None = None
+) -> list[Finding]:
+    """Findings of one check as the engine makes them (dataset errors become ERROR findings)."""
+    scopes = [snapshot, *([account] if account is not None else [])]
+    whole = Snapshot(
+        tool_version="test",
+        collected_at=datetime(2026, 1, 1, tzinfo=UTC),
+        accounts=[ACCOUNT],
+        regions=sorted({s.region for s in scopes}),
+        scopes=scopes,
+    )
+    return Evaluation(whole, [check]).findings

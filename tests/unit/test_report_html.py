@@ -1,22 +1,36 @@
-"""The HTML report as a string: escaping, gaps first, counts, ordering, and no remote loads."""
+"""The HTML report as a string: escaping (markup and the embedded row JSON), gaps first, the
+executive page's figures, the compliance view, the row payload, and no remote loads."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import re
+from datetime import date, timedelta
 
 import pytest
 
-from auditor.findings import Report, Status
+from auditor.diff import compare
+from auditor.findings import Mute, Report, Status
 from auditor.report.html import check_groups, content_security_policy, pass_rate_label, render_html
 from auditor.report.json import render_json
 from tests.report_factory import (
+    ACCOUNT,
     ATTR_BREAK,
     IMG_XSS,
+    SCRIPT_BREAK,
     make_finding,
     make_report,
     sample_report,
+)
+from tests.reporting import (
+    OTHER_ACCOUNT,
+    SCAN_START,
+    finding,
+    html_payload,
+    html_rows,
+    mute,
+    report_at,
 )
 
 
@@ -31,50 +45,68 @@ def _position(html: str, marker: str) -> int:
     return index
 
 
-def test_attacker_named_resource_is_escaped(html: str) -> None:
+def _section(html: str, section_id: str) -> str:
+    start = _position(html, f'<section id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_attacker_named_resource_is_escaped_in_markup(html: str) -> None:
+    # The gap table names the resource a failed read was about.
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert IMG_XSS not in html
     assert "<img" not in html
 
 
-def test_script_end_tag_in_values_never_appears_raw(html: str) -> None:
-    # The only </script> is the one closing our own inline script.
-    assert html.count("</script>") == 1
-    assert "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html
+def test_row_json_cannot_close_the_script_or_open_markup(html: str) -> None:
+    data = re.search(r'id="report-data">(.*?)</script>', html, re.DOTALL)
+    assert data is not None
+    raw = data.group(1)
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(2)" in raw
+    # The only </script> tags are the data's own and our inline script's.
+    assert html.count("</script>") == 2
     assert "<script>alert" not in html
+
+
+def test_attacker_strings_survive_the_payload_exactly(html: str) -> None:
+    rows = html_rows(html)
+    rds = {r["id"]: r for r in rows["rds_instance_multi_az"]}
+    assert rds[IMG_XSS]["message"] == f"DB instance {IMG_XSS} runs in a single AZ"
+    assert rds[IMG_XSS]["arn"] == f"arn:aws:rds:us-east-1:{ACCOUNT}:db:{IMG_XSS}"
+    alarms = {r["id"]: r for r in rows["cloudwatch_alarm_has_action"]}
+    assert alarms[SCRIPT_BREAK]["message"] == f"Alarm {SCRIPT_BREAK} ok"
+    assert alarms[ATTR_BREAK]["evidence"] == {
+        "alarm_actions": [],
+        "tags": {"Name": "<script>alert(4)</script>"},
+    }
 
 
 def test_quote_in_a_resource_name_cannot_break_out_of_an_attribute(html: str) -> None:
     assert ATTR_BREAK not in html
     assert 'onmouseover="' not in html
-    assert "&#34; onmouseover=&#34;alert(3)&#34; x=&#34;" in html
 
 
-def test_evidence_is_escaped_pretty_json(html: str) -> None:
-    assert "&#34;tags&#34;: {\n" in html
-    assert "&#34;Name&#34;: &#34;&lt;script&gt;alert(4)&lt;/script&gt;&#34;" in html
-
-
-def test_gaps_come_right_after_the_header_and_before_the_findings(html: str) -> None:
+def test_gaps_come_right_after_the_header_and_before_the_summary(html: str) -> None:
     header_end = _position(html, "</header>")
     gaps = _position(html, 'id="gaps"')
-    assert header_end < gaps < _position(html, 'id="summary"') < _position(html, 'id="findings"')
+    executive = _position(html, 'id="executive"')
+    assert header_end < gaps < executive < _position(html, 'id="checks"')
+    assert _position(html, 'id="checks"') < _position(html, 'id="findings"')
     assert "1 read failed — these checks could not judge everything" in html
 
 
 def test_gaps_list_each_failed_read_with_the_checks_it_left_unjudged(html: str) -> None:
-    gaps = html[_position(html, 'id="gaps"') : _position(html, 'id="summary"')]
+    gaps = html[_position(html, 'id="gaps"') : _position(html, 'id="executive"')]
     assert "dynamodb:DescribeContinuousBackups" in gaps
     assert "AccessDeniedException" in gaps
     assert "denied &lt;b&gt;by&lt;/b&gt; SCP" in gaps
     assert "eu-central-1" in gaps
     assert '<a href="#check-dynamodb_table_pitr_enabled">' in gaps
-    assert "&lt;img src=x onerror=alert(1)&gt;" in gaps  # the resource the read was about
+    assert "&lt;img src=x onerror=alert(1)&gt;" in gaps
 
 
 def test_a_scan_with_failed_reads_has_an_incomplete_headline(html: str) -> None:
     assert "Incomplete scan: 1 finding could not be judged after 1 failed read." in html
-    assert "All " not in html.split('id="summary"')[1].split("</div>")[0]
 
 
 def test_error_findings_without_listed_reads_still_make_the_scan_incomplete() -> None:
@@ -82,7 +114,6 @@ def test_error_findings_without_listed_reads_still_make_the_scan_incomplete() ->
     html = render_html(report)
     assert _position(html, 'id="gaps"') < _position(html, 'id="findings"')
     assert "1 finding could not be judged" in html
-    assert "Incomplete scan" in html
 
 
 def test_a_complete_scan_has_no_gaps_section() -> None:
@@ -92,29 +123,172 @@ def test_a_complete_scan_has_no_gaps_section() -> None:
     assert "Incomplete" not in html
 
 
-def test_counts_match_the_report(html: str) -> None:
+def test_every_finding_is_in_the_payload_once_with_its_status(html: str) -> None:
     report = sample_report()
-    assert html.count('<tr class="finding"') == len(report.findings) == 13
-    for status in Status:
-        rows = html.count(f'<tr class="finding" data-status="{status}"')
-        assert rows == getattr(report.summary.by_status, status)
-    assert (
-        report.summary.by_status.PASS,
-        report.summary.by_status.FAIL,
-        report.summary.by_status.ERROR,
-    ) == (8, 4, 1)
+    rows = html_rows(html)
+    assert sum(len(r) for r in rows.values()) == len(report.findings) == 13
+    statuses = [row["status"] for check in rows.values() for row in check]
+    assert statuses.count("PASS") == 8
+    assert statuses.count("FAIL") == 4
+    assert statuses.count("ERROR") == 1
     assert '<p class="big">66.7%</p>' in html
     assert "8 of 12 judged resources pass" in html
     assert ">13 findings</p>" in html
 
 
-def test_not_passing_tables_count_fail_and_error_per_severity_and_service(html: str) -> None:
-    row = '<tr><th scope="row">{key}</th><td class="num">{fail}</td><td class="num">{error}</td>'
-    assert row.format(key="dynamodb", fail=1, error=1) in html
-    assert row.format(key="rds", fail=1, error=0) in html
-    assert "s3</th>" not in html  # no FAIL or ERROR in s3: not listed
-    medium = '<span class="sev sev-medium">medium</span>'
-    assert row.format(key=medium, fail=1, error=1) in html
+def test_rows_of_a_check_come_failures_first(html: str) -> None:
+    rows = html_rows(html)["dynamodb_table_pitr_enabled"]
+    assert [r["status"] for r in rows] == ["FAIL", "ERROR", "PASS"]
+
+
+def test_repeated_strings_are_stored_once() -> None:
+    findings = [
+        make_finding(
+            "rds_instance_multi_az",
+            Status.FAIL,
+            f"db-{n}",
+            message=f"DB instance db-{n} runs in a single AZ",
+            arn=f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:db-{n}",
+        )
+        for n in range(50)
+    ]
+    payload = html_payload(render_html(make_report(findings)))
+    assert "DB instance \x00 runs in a single AZ" in payload["strings"]
+    assert f"arn:aws:rds:eu-west-1:{ACCOUNT}:db:\x00" in payload["strings"]
+    assert len(payload["strings"]) < 10
+
+
+def test_open_fails_by_severity_leave_muted_ones_out() -> None:
+    report = mute(
+        make_report(
+            [
+                make_finding("rds_instance_multi_az", Status.FAIL, "db-1"),
+                make_finding("rds_instance_multi_az", Status.FAIL, "db-2"),
+                make_finding("s3_bucket_lifecycle_configured", Status.FAIL, "logs"),
+            ]
+        ),
+        resource=["db-2"],
+        reason="replica",
+        owner="ops",
+    )
+    card = html_card(render_html(report), "open-fails")
+    high = '<span class="sev sev-high">high</span></th><td class="num">1</td><td class="num">1</td>'
+    assert high in card
+    assert '<th scope="row">Total</th><td class="num">2</td><td class="num">1</td>' in card
+    assert "1 of the failures is muted as accepted risks." in render_html(report)
+
+
+def html_card(html: str, card_id: str) -> str:
+    start = _position(html, f'id="{card_id}"')
+    return html[start : html.index("</div>", start)]
+
+
+def _week_pair() -> Report:
+    before = [
+        finding("rds_instance_multi_az", Status.FAIL, "db-old"),
+        finding("rds_instance_multi_az", Status.FAIL, "db-fixed"),
+        finding("s3_bucket_lifecycle_configured", Status.FAIL, "gone-bucket"),
+    ]
+    now = [
+        finding("rds_instance_multi_az", Status.FAIL, "db-old"),
+        finding("rds_instance_multi_az", Status.PASS, "db-fixed"),
+        finding("rds_instance_multi_az", Status.FAIL, "db-new"),
+        finding("s3_bucket_lifecycle_configured", Status.PASS, "logs"),
+    ]
+    baseline = report_at(before, SCAN_START - timedelta(days=7), scan_id="scan-last-week")
+    return compare(baseline, report_at(now, scan_id="scan-this-week"))
+
+
+def test_change_card_counts_new_fixed_and_still_failing() -> None:
+    html = render_html(_week_pair())
+    card = html_card(html, "change")
+    assert '<dt>New FAILs</dt><dd class="bad">1</dd>' in card
+    assert '<dt>Fixed</dt><dd class="good">2</dd>' in card
+    assert "<dt>Still failing</dt><dd>1</dd>" in card
+    assert "scan-last-week" in card
+
+
+def test_fixed_panel_lists_the_fixed_and_the_gone() -> None:
+    html = render_html(_week_pair())
+    panel = html[_position(html, 'id="fixed"') : _position(html, 'id="by-account"')]
+    assert '<span class="rid">db-fixed</span>' in panel
+    assert '<span class="rid">gone-bucket</span>' in panel
+    assert "2025-02-25" in panel  # open since the baseline's scan
+
+
+def test_rows_carry_diff_state_and_age() -> None:
+    rows = {r["id"]: r for r in html_rows(render_html(_week_pair()))["rds_instance_multi_az"]}
+    assert (rows["db-old"]["diff"], rows["db-old"]["age"]) == ("unchanged", 7)
+    assert (rows["db-new"]["diff"], rows["db-new"]["age"]) == ("new", 0)
+    assert rows["db-fixed"]["diff"] == "fixed"
+
+
+def test_oldest_open_findings_come_oldest_first() -> None:
+    html = render_html(_week_pair())
+    panel = html[_position(html, 'id="oldest"') : _position(html, 'id="fixed"')]
+    assert panel.index("db-old") < panel.index("db-new")
+    assert ">7 d</td>" in panel
+
+
+def test_without_a_baseline_the_change_card_says_how_to_get_one() -> None:
+    card = html_card(render_html(sample_report()), "change")
+    assert "No baseline" in card
+    assert "--baseline PREVIOUS.json" in card
+
+
+def test_per_account_table_counts_each_account() -> None:
+    report = report_at(
+        [
+            finding("rds_instance_multi_az", Status.FAIL, "a", account=ACCOUNT),
+            finding("rds_instance_multi_az", Status.PASS, "b", account=ACCOUNT),
+            finding("rds_instance_multi_az", Status.PASS, "c", account=OTHER_ACCOUNT),
+        ]
+    )
+    html = render_html(report)
+    table = html[_position(html, 'id="by-account"') : _position(html, 'id="by-service"')]
+    first = f'<th scope="row" class="nw">{ACCOUNT}</th><td class="num">1</td>'
+    second = f'<th scope="row" class="nw">{OTHER_ACCOUNT}</th><td class="num">0</td>'
+    assert first in table and second in table
+    assert table.index(ACCOUNT) < table.index(OTHER_ACCOUNT)  # the failing account first
+    assert f'data-show-account="{OTHER_ACCOUNT}"' in table
+    assert html.count(f'<option value="{OTHER_ACCOUNT}">') == 1  # the account filter
+
+
+def test_per_service_table_and_chart_follow_the_counts(html: str) -> None:
+    table = html[_position(html, 'id="by-service"') :]
+    assert '<th scope="row">dynamodb</th><td class="num">1</td><td class="num">0</td>' in table
+    chart = html_card(html, "chart")
+    # medium: 1 FAIL, 1 ERROR, 1 PASS of 3 → three thirds.
+    assert '<rect class="seg seg-FAIL" x="0.0" y="28.0" width="33.333"' in chart
+    assert "medium: 1 ERROR" in chart
+
+
+def test_compliance_view_lists_controls_with_their_checks_status(html: str) -> None:
+    view = _section(html, "compliance")
+    assert "AWS Foundational Security Best Practices" in view
+    row = view[view.index('data-control="fsbp:RDS.1"') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="badge st-FAIL">' in row
+    assert "rds_instance_multi_az" in row
+    s3 = view[view.index('data-control="fsbp:S3.1"') :]
+    assert '<span class="badge st-PASS">' in s3[: s3.index("</tr>")]
+
+
+def test_expired_mutes_are_listed_for_renewal() -> None:
+    expired = Mute(
+        entry=3,
+        check=["rds_*"],
+        tags={"team": "data"},
+        reason="until the migration",
+        owner="dba@example.com",
+        expires=date(2025, 1, 31),
+    )
+    report = sample_report().model_copy(update={"expired_mutes": [expired]})
+    html = render_html(report)
+    box = html[_position(html, 'id="expired-mutes"') : _position(html, 'id="oldest"')]
+    assert "1 suppression has expired — renew or remove it" in box
+    assert "check rds_*; tag team=data" in box
+    assert "dba@example.com" in box and "2025-01-31" in box
 
 
 @pytest.mark.parametrize(
@@ -143,16 +317,12 @@ def test_checks_with_failures_come_first_worst_severity_first() -> None:
     ]
 
 
-def test_check_sections_appear_in_group_order(html: str) -> None:
+def test_check_sections_and_payload_follow_group_order(html: str) -> None:
     findings = html[_position(html, 'id="findings"') :]
     sections = re.findall(r'<section class="check" id="check-([a-z0-9_]+)"', findings)
-    assert sections == [g.check_id for g in check_groups(sample_report().findings)]
-
-
-def test_failing_rows_come_first_inside_a_check(html: str) -> None:
-    group = html[_position(html, 'id="check-dynamodb_table_pitr_enabled"') :]
-    group = group[: group.index("</section>")]
-    assert re.findall(r'data-status="(\w+)"', group) == ["FAIL", "ERROR", "PASS"]
+    expected = [g.check_id for g in check_groups(sample_report().findings)]
+    assert sections == expected
+    assert [c["id"] for c in html_payload(html)["checks"]] == expected
 
 
 def test_remediation_is_shown_once_per_failing_check(html: str) -> None:
@@ -200,6 +370,7 @@ def test_a_report_with_no_findings_says_so() -> None:
     assert "none of the 1 checks had a resource to judge" in html
     assert 'id="filters"' not in html
     assert '<p class="big">—</p>' in html
+    assert html_payload(html)["checks"] == []
 
 
 def test_a_report_without_failures_says_all_judged_resources_pass() -> None:
@@ -212,7 +383,7 @@ def test_a_report_without_failures_says_all_judged_resources_pass() -> None:
     html = render_html(report)
     assert "All 2 judged resources pass" in html
     assert "How to fix" not in html
-    assert "No service has a FAIL or ERROR finding." in html
+    assert "No open (unmuted) FAIL." in html
 
 
 def test_json_report_round_trips() -> None:

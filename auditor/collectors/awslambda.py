@@ -1,0 +1,88 @@
+"""Lambda collector: functions ($LATEST) joined with their resource-based policy and their
+asynchronous invocation settings.
+
+Environment variables come back inside every ListFunctions answer; their values (and names)
+are never read into the snapshot.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.iam import policy_document
+from auditor.datasets import LAMBDA_FUNCTIONS
+from auditor.models import EventInvokeConfig, LambdaFunction, ResourcePolicy
+
+_SERVICE = "lambda"
+
+
+def _resource_policy(ctx: CollectContext, name: str) -> ResourcePolicy:
+    try:
+        answer = ctx.call(_SERVICE, "GetPolicy", resource_id=name, FunctionName=name)
+    except CollectionFailure as failure:
+        # The answer for a function that has no resource-based policy.
+        if failure.error.error_code == "ResourceNotFoundException":
+            return ResourcePolicy()
+        raise
+    return ResourcePolicy(document=policy_document(answer.get("Policy")))
+
+
+def _destination(config: dict[str, Any], outcome: str) -> str | None:
+    destination = config.get("DestinationConfig", {}).get(outcome, {}).get("Destination")
+    return str(destination) if destination else None
+
+
+def _event_invoke_configs(ctx: CollectContext, name: str) -> list[EventInvokeConfig]:
+    return [
+        EventInvokeConfig(
+            function_arn=c["FunctionArn"],
+            maximum_retry_attempts=c.get("MaximumRetryAttempts"),
+            maximum_event_age_seconds=c.get("MaximumEventAgeInSeconds"),
+            on_failure_destination=_destination(c, "OnFailure"),
+            on_success_destination=_destination(c, "OnSuccess"),
+        )
+        for c in ctx.paginate(
+            _SERVICE,
+            "ListFunctionEventInvokeConfigs",
+            "FunctionEventInvokeConfigs",
+            resource_id=name,
+            FunctionName=name,
+        )
+    ]
+
+
+def collect_functions(ctx: CollectContext) -> list[LambdaFunction]:
+    functions = []
+    for f in ctx.paginate(_SERVICE, "ListFunctions", "Functions"):
+        name = f["FunctionName"]
+        functions.append(
+            LambdaFunction(
+                arn=f["FunctionArn"],
+                name=name,
+                runtime=f.get("Runtime"),
+                package_type=f.get("PackageType", "Zip"),
+                role_arn=f.get("Role", ""),
+                dead_letter_target_arn=f.get("DeadLetterConfig", {}).get("TargetArn") or None,
+                last_modified=f.get("LastModified"),
+                resource_policy=ctx.attempt(partial(_resource_policy, ctx, name)),
+                event_invoke_configs=ctx.attempt(partial(_event_invoke_configs, ctx, name)),
+            )
+        )
+    return functions
+
+
+FUNCTIONS = Collector(
+    dataset=LAMBDA_FUNCTIONS,
+    operations=(
+        Operation(_SERVICE, "ListFunctions", "lambda:ListFunctions"),
+        Operation(_SERVICE, "GetPolicy", "lambda:GetPolicy"),
+        Operation(
+            _SERVICE,
+            "ListFunctionEventInvokeConfigs",
+            "lambda:ListFunctionEventInvokeConfigs",
+        ),
+    ),
+    collect=collect_functions,
+)

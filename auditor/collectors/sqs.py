@@ -1,0 +1,86 @@
+"""SQS collector: queues with their encryption, access policy and redrive (dead-letter) policy."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.iam import policy_document
+from auditor.datasets import SQS_QUEUES
+from auditor.models import CollectionError, QueueAttributes, SQSQueue
+
+_SERVICE = "sqs"
+_GONE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+
+
+class _QueueGone(Exception):
+    """Deleted between ListQueues and GetQueueAttributes: nothing left to judge."""
+
+
+def _redrive(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, str) or not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _attributes(ctx: CollectContext, url: str) -> QueueAttributes:
+    try:
+        answer = ctx.call(
+            _SERVICE, "GetQueueAttributes", resource_id=url, QueueUrl=url, AttributeNames=["All"]
+        )
+    except CollectionFailure as failure:
+        if failure.error.error_code in _GONE:
+            raise _QueueGone from failure
+        raise
+    attributes = answer.get("Attributes", {})
+    redrive = _redrive(attributes.get("RedrivePolicy"))
+    receives = str(redrive.get("maxReceiveCount", ""))
+    return QueueAttributes(
+        sqs_managed_sse=str(attributes.get("SqsManagedSseEnabled", "false")).lower() == "true",
+        kms_master_key_id=attributes.get("KmsMasterKeyId") or None,
+        policy=policy_document(attributes.get("Policy")),
+        dead_letter_target_arn=redrive.get("deadLetterTargetArn") or None,
+        max_receive_count=int(receives) if receives.isdigit() else None,
+    )
+
+
+def _queue_arn(ctx: CollectContext, url: str) -> str:
+    """arn:<partition>:sqs:<region>:<account>:<name> from https://…/<account>/<name>."""
+    account, name = url.rstrip("/").split("/")[-2:]
+    return f"arn:{ctx.partition}:sqs:{ctx.region}:{account}:{name}"
+
+
+def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
+    queues = []
+    for url in ctx.paginate(_SERVICE, "ListQueues", "QueueUrls"):
+        try:
+            attributes: QueueAttributes | CollectionError = ctx.attempt(
+                partial(_attributes, ctx, url)
+            )
+        except _QueueGone:
+            continue
+        queues.append(
+            SQSQueue(
+                url=url,
+                arn=_queue_arn(ctx, url),
+                name=url.rstrip("/").rsplit("/", 1)[-1],
+                attributes=attributes,
+            )
+        )
+    return queues
+
+
+QUEUES = Collector(
+    dataset=SQS_QUEUES,
+    operations=(
+        Operation(_SERVICE, "ListQueues", "sqs:ListQueues"),
+        Operation(_SERVICE, "GetQueueAttributes", "sqs:GetQueueAttributes"),
+    ),
+    collect=collect_queues,
+)

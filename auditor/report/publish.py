@@ -1,0 +1,50 @@
+"""Between evaluation and the files the CLI writes: apply the mutelist and the baseline, render
+every format before any is written, and pick the exit code (muted FAILs never set it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.diff import compare, new_failures, stamp_first_seen
+from auditor.engine import EXIT_FAILED, exit_code
+from auditor.findings import Report, Severity, Status
+from auditor.mutelist import Mutelist, apply_mutelist
+from auditor.report import renderer
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What the report options of every command ask for, already validated and loaded."""
+
+    output_dir: Path
+    formats: tuple[str, ...]
+    fail_on: Severity | None
+    fail_on_new: Severity | None = None
+    quiet: bool = False
+    mutelist: Mutelist | None = None
+    baseline: Report | None = None
+
+
+def finish(report: Report, settings: ReportSettings) -> Report:
+    """Mute, then compare with the baseline (or stamp first_seen when there is none)."""
+    if settings.mutelist is not None:
+        report = apply_mutelist(report, settings.mutelist)
+    if settings.baseline is not None:
+        return compare(settings.baseline, report)
+    return stamp_first_seen(report)
+
+
+def render_all(report: Report, formats: tuple[str, ...]) -> dict[str, bytes]:
+    # Everything is rendered before anything is written: a renderer bug leaves no partial set.
+    return {fmt: renderer(fmt)(report).encode() for fmt in formats}
+
+
+def gate(report: Report, settings: ReportSettings) -> int:
+    """1 for an unmuted FAIL at or above --fail-on, or a new one at or above --fail-on-new;
+    else 3 when something could not be judged; else 0."""
+    unmuted = [f for f in report.findings if not (f.muted and f.status is Status.FAIL)]
+    code = exit_code(report.model_copy(update={"findings": unmuted}), settings.fail_on)
+    if settings.fail_on_new is not None and new_failures(report.findings, settings.fail_on_new):
+        return EXIT_FAILED
+    return code

@@ -1,0 +1,91 @@
+"""The resource-based policy reader: principals, conditions that narrow them, broken documents."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checks.resource_policy import parse_resource_policy, public_grants
+
+
+def test_reads_principal_forms_and_case_insensitive_elements() -> None:
+    document = {
+        "statement": [
+            {"effect": "allow", "principal": "*", "action": "sqs:SendMessage", "sid": "Open"},
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "*"]},
+                "Action": ["sqs:ReceiveMessage"],
+            },
+            {"Effect": "Allow", "Principal": {"Service": "SNS.amazonaws.com"}, "Action": "*"},
+            {"Effect": "Deny", "Principal": "*", "Action": "*"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::*:root"}, "Action": "*"},
+        ]
+    }
+
+    parsed = parse_resource_policy(json.dumps(document))
+
+    assert parsed.error is None
+    first, second, third, fourth = parsed.allows
+    assert (first.everyone, first.sid, first.describe()) == (True, "Open", "statement 0 (Open)")
+    assert second.everyone and second.aws_principals == ("arn:aws:iam::111122223333:root",)
+    assert third.service_principals == ("sns.amazonaws.com",)
+    assert third.allows_action("lambda:InvokeFunction")
+    assert fourth.everyone  # every account's root is everyone
+    assert [s.index for s in public_grants(parsed)] == [0, 1, 4]
+
+
+@pytest.mark.parametrize(
+    ("condition", "narrows"),
+    [
+        ({"StringEquals": {"aws:SourceAccount": "123456789012"}}, True),
+        ({"ArnEquals": {"AWS:SourceArn": ["arn:aws:sns:eu-west-1:123456789012:t"]}}, True),
+        ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, True),
+        ({"StringLike": {"aws:SourceArn": "arn:aws:s3:::*"}}, False),
+        ({"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}, False),
+        ({"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}}, False),
+        ({"StringEqualsIfExists": {"aws:SourceVpc": "vpc-1"}}, False),
+        ({"Bool": {"aws:SecureTransport": "true"}}, False),
+    ],
+)
+def test_only_fixed_positive_conditions_on_identity_keys_narrow(
+    condition: dict[str, object], narrows: bool
+) -> None:
+    parsed = parse_resource_policy(
+        {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Condition": condition}}
+    )
+
+    assert bool(parsed.allows[0].restricted_by()) is narrows
+    assert bool(public_grants(parsed)) is not narrows
+
+
+@pytest.mark.parametrize(
+    ("document", "error"),
+    [
+        ("{oops", "the document is not valid JSON"),
+        ([], "the document is not a JSON object"),
+        ({"Version": "2012-10-17"}, "the document has no readable Statement"),
+        ({"Statement": "Allow"}, "the document has no readable Statement"),
+    ],
+)
+def test_unreadable_documents_say_why(document: object, error: str) -> None:
+    assert parse_resource_policy(document).error == error
+
+
+def test_skipped_statements_are_named_and_the_rest_still_read() -> None:
+    parsed = parse_resource_policy(
+        {
+            "Statement": [
+                "junk",
+                {"Effect": "Maybe"},
+                {"Effect": "Allow", "Principal": "*", "Action": "*"},
+            ]
+        }
+    )
+
+    assert parsed.unreadable == (
+        "Statement[0] is not an object; skipped",
+        "Statement[1] has no Allow or Deny Effect; skipped",
+    )
+    assert [s.index for s in public_grants(parsed)] == [2]
