@@ -32,5 +32,9 @@ pytest: $(VENV)/.dev-installed
 
 test: lint typecheck pytest
 
+# docs/checks.md is generated from the checks' metadata; a test fails when it is stale.
+docs: $(VENV)/.dev-installed
+	$(BIN)/python -m auditor.catalog docs/checks.md
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache auditor-report.json auditor-report.html

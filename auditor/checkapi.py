@@ -221,15 +221,19 @@ class Check:
     run: CheckFunction
     source: str = "builtin"
     parameter_model: type[CheckParameters] = NoParameters
+    # Set by the configuration file: parameter values, and the severity it replaced.
+    overrides: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    default_severity: Severity | None = None
 
     @property
     def id(self) -> str:
         return self.metadata.id
 
     def configure(self, overrides: Mapping[str, Any] | None = None) -> CheckParameters:
-        """The check's parameters with `overrides` applied; pydantic's ValidationError on an
-        unknown name or a bad value."""
-        return self.parameter_model.model_validate(dict(overrides or {}))
+        """The check's parameters with `overrides` (else the configured ones) applied;
+        pydantic's ValidationError on an unknown name or a bad value."""
+        chosen = self.overrides if overrides is None else overrides
+        return self.parameter_model.model_validate(dict(chosen))
 
 
 def check(

@@ -20,6 +20,7 @@ from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
     from auditor.checkapi import Check
+    from auditor.config import LoadedConfig
     from auditor.findings import Report, Severity
     from auditor.models import Snapshot
     from auditor.report.publish import ReportSettings
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "none")
+SEVERITY_CHOICES = ("critical", "high", "medium", "low", "informational")
 EXIT_INTERNAL = 4
 
 
@@ -59,6 +61,14 @@ def selection_options(fn: F) -> F:
                 "services",
                 multiple=True,
                 help="Run only this service's checks (repeatable).",
+            ),
+            click.option(
+                "--config",
+                type=click.Path(path_type=Path),
+                expose_value=False,
+                callback=_remember_config,
+                help="Configuration file (default: ./auditor.toml, else [tool.auditor] in "
+                "./pyproject.toml).",
             ),
         ]
     ):
@@ -158,30 +168,33 @@ def report_settings(
     )
 
 
+def _remember_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.meta["auditor.config_path"] = value
+
+
+def current_config() -> LoadedConfig:
+    """The configuration for this command: --config, else discovered in the current
+    directory; loaded once per command."""
+    from auditor.config import load_config
+
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if "auditor.config" not in root.meta:
+        explicit = ctx.meta.get("auditor.config_path")
+        root.meta["auditor.config"] = load_config(explicit, Path.cwd())
+    loaded: LoadedConfig = root.meta["auditor.config"]
+    return loaded
+
+
 def select_checks(
     include: Sequence[str], exclude: Sequence[str], services: Sequence[str]
 ) -> list[Check]:
+    """The selected checks, configured by the configuration file."""
+    from auditor import selection
     from auditor.registry import load_checks
 
-    every = load_checks()
-    known_services = {c.metadata.service for c in every.values()}
-    for name in (*include, *exclude):
-        if name not in every:
-            raise UsageError(f"unknown check {name!r} (see `auditor checks`)")
-    for service in services:
-        if service not in known_services:
-            services_list = ", ".join(sorted(known_services))
-            raise UsageError(f"unknown service {service!r}; checks exist for: {services_list}")
-    chosen = [
-        c
-        for c in every.values()
-        if (not include or c.id in include)
-        and (not services or c.metadata.service in services)
-        and c.id not in exclude
-    ]
-    if not chosen:
-        raise UsageError("the --check/--exclude-check/--service options select no checks")
-    return chosen
+    return selection.select_checks(load_checks(), include, exclude, services, current_config())
 
 
 def _fail_on(value: str) -> Severity | None:
@@ -301,7 +314,8 @@ def scan(
     )
     chosen = select_checks(checks, exclude_checks, services)
     session = open_session(profile)
-    request = ScanRequest(session, endpoint_url or None, tuple(regions), tuple(chosen))
+    regions = tuple(regions) or tuple(current_config().settings.regions)
+    request = ScanRequest(session, endpoint_url or None, regions, tuple(chosen))
     _exit(
         _scan_and_report(
             request, settings=settings, save_snapshot=save_snapshot, started_at=started_at
@@ -398,25 +412,80 @@ def evaluate(
     )
 
 
-@main.command(name="checks")
+@main.group(name="checks", invoke_without_command=True)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"], case_sensitive=False),
+    type=click.Choice(["table", "json", "markdown"], case_sensitive=False),
     default="table",
     show_default=True,
 )
 @click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
-def list_checks(fmt: str, services: tuple[str, ...]) -> None:
-    """List the checks: id, service, severity, title, frameworks."""
+@click.option(
+    "--severity",
+    "severities",
+    multiple=True,
+    type=click.Choice(SEVERITY_CHOICES, case_sensitive=False),
+    help="Only this severity (repeatable).",
+)
+@click.option(
+    "--framework",
+    "frameworks",
+    multiple=True,
+    help="Only checks mapped to this framework: fsbp, cis (any version), cis-3.0, cis-4.0, "
+    "cis-5.0, or none for checks no standard covers (repeatable).",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    expose_value=False,
+    callback=_remember_config,
+    help="Configuration file whose severities and parameters to show.",
+)
+@click.pass_context
+def list_checks(
+    ctx: click.Context,
+    fmt: str,
+    services: tuple[str, ...],
+    severities: tuple[str, ...],
+    frameworks: tuple[str, ...],
+) -> None:
+    """List the checks (filter by service, severity, framework); `checks show ID` explains one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from auditor import catalog
     from auditor.terminal import print_checks
 
-    chosen = select_checks((), (), services)
+    chosen = catalog.filter_checks(
+        _catalog(), services=services, severities=severities, frameworks=frameworks
+    )
     if fmt.lower() == "json":
-        payload = [c.metadata.model_dump(mode="json") | {"source": c.source} for c in chosen]
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(catalog.to_json(chosen))
+    elif fmt.lower() == "markdown":
+        click.echo(catalog.to_markdown(chosen), nl=False)
     else:
         print_checks(chosen)
+
+
+@list_checks.command(name="show")
+@click.argument("check_id", metavar="ID")
+def show_check(check_id: str) -> None:
+    """Print one check in full: rationale, remediation, mappings, parameters."""
+    from auditor.catalog import describe
+
+    every = {c.id: c for c in _catalog()}
+    if check_id not in every:
+        raise UsageError(f"unknown check {check_id!r} (see `auditor checks`)")
+    click.echo(describe(every[check_id]), nl=False)
+
+
+def _catalog() -> list[Check]:
+    """Every check, with the configuration's severities and parameters applied."""
+    from auditor.registry import load_checks
+    from auditor.selection import configure
+
+    config = current_config()
+    return [configure(c, config.settings, config.label) for c in load_checks().values()]
 
 
 @main.command()

@@ -135,9 +135,12 @@ class Evaluation:
             for error in scope.errors:
                 self._errors.setdefault(error.key, error)
         parameters = parameters or {}
+        self._tuned = set(parameters)
+        self._parameters: dict[str, CheckParameters] = {}
         accounts = {s.account_id: s for s in snapshot.scopes if s.region == GLOBAL_REGION}
         for check in self.checks:
             configured = parameters.get(check.id) or check.configure()
+            self._parameters[check.id] = configured
             for scope in snapshot.scopes:
                 if not _applies(check, scope):
                     continue
@@ -176,6 +179,14 @@ class Evaluation:
                 regions=self.snapshot.regions,
                 checks=[c.id for c in self.checks],
                 api_calls=self.snapshot.api_calls,
+                severity_overrides={
+                    c.id: c.metadata.severity for c in self.checks if c.default_severity
+                },
+                parameters={
+                    c.id: self._parameters[c.id].model_dump(mode="json")
+                    for c in self.checks
+                    if c.overrides or c.id in self._tuned
+                },
             ),
             summary=summarize(self.findings),
             findings=self.findings,

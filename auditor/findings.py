@@ -137,6 +137,14 @@ class ScanInfo(Contract):
     api_calls: dict[str, int] = Field(
         default_factory=dict, description="AWS operations sent during collection, with counts."
     )
+    severity_overrides: dict[str, Severity] = Field(
+        default_factory=dict,
+        description="Check id to the severity the configuration gave it (findings carry it).",
+    )
+    parameters: dict[str, dict[str, JsonValue]] = Field(
+        default_factory=dict,
+        description="Check id to the parameters it ran with, for checks the configuration tuned.",
+    )
 
 
 class StatusCounts(Contract):

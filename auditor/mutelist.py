@@ -18,6 +18,7 @@ import yaml
 
 from auditor.errors import InputFileError
 from auditor.findings import Finding, Mute, Report, Status
+from auditor.inputs import read_input_text
 
 DEFAULT_NAMES = ("auditor.mute.yaml", "auditor.mute.yml", "auditor.mute.toml")
 SELECTORS = ("check", "account", "region", "resource", "tags")
@@ -47,14 +48,7 @@ def discover(directory: Path) -> Path | None:
 
 
 def load_mutelist(path: Path) -> Mutelist:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except IsADirectoryError:
-        raise InputFileError(f"mutelist {str(path)!r} is a directory, not a file") from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read mutelist {str(path)!r}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputFileError(f"mutelist {str(path)!r} is not UTF-8 text") from None
+    text = read_input_text(path, "mutelist")
     document = _parse(path, text)
     return Mutelist(path, tuple(parse_entries(document, str(path))))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from auditor.errors import InputFileError, OutputError
+from auditor.inputs import read_input
 from auditor.models import SNAPSHOT_SCHEMA_VERSION, Snapshot
 
 
@@ -48,12 +49,7 @@ def snapshot_bytes(snapshot: Snapshot, path: Path) -> bytes:
 
 
 def load_snapshot(path: Path) -> Snapshot:
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InputFileError(f"snapshot {str(path)!r} is a directory, not a file") from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read snapshot {str(path)!r}: {exc.strerror}") from None
+    raw = read_input(path, "snapshot")
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)

@@ -104,7 +104,9 @@ def print_summary(report: Report, paths: Iterable[Path], *, quiet: bool) -> None
 
 def print_checks(checks: Iterable[Check]) -> None:
     table = Table(show_edge=False)
-    for column in ("id", "service", "severity", "title", "frameworks"):
+    # Ids are what people copy into --check and configuration: never cut them short.
+    table.add_column("id", no_wrap=True, overflow="fold")
+    for column in ("service", "severity", "title", "frameworks"):
         table.add_column(column)
     for c in checks:
         m = c.metadata

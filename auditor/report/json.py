@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from auditor.errors import InputFileError
 from auditor.findings import REPORT_SCHEMA_VERSION, Report
+from auditor.inputs import read_input
 
 
 def render_json(report: Report) -> str:
@@ -18,12 +19,7 @@ def render_json(report: Report) -> str:
 
 def load_report(path: Path, role: str = "result") -> Report:
     """A JSON report written by this auditor (same schema major version), or one clear error."""
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InputFileError(f"{role} {str(path)!r} is a directory, not a file") from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read {role} {str(path)!r}: {exc.strerror}") from None
+    raw = read_input(path, role)
     try:
         document = json.loads(raw)
     except ValueError:
