@@ -10,6 +10,7 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from auditor.config import LoadedConfig
     from auditor.findings import Report, Severity
     from auditor.models import Snapshot
+    from auditor.org import OrgOptions
     from auditor.report.publish import ReportSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -210,11 +212,14 @@ def _emit_reports(
     settings: ReportSettings,
     started_at: datetime,
     scan_id: str,
+    view: Callable[[Report], Report] | None = None,
 ) -> int:
     from auditor.engine import Evaluation
 
     evaluation = Evaluation(snapshot, checks)
     report = evaluation.report(scan_id, started_at, datetime.now(UTC))
+    if view is not None:
+        report = view(report)
     return _publish(report, settings)
 
 
@@ -282,6 +287,37 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also save what was collected (.json or .json.gz) for `auditor evaluate`.",
 )
+@click.option(
+    "--org",
+    is_flag=True,
+    help="Scan every active account of the organization (organizations:ListAccounts), "
+    "through --role-name in each.",
+)
+@click.option(
+    "--role-name",
+    default="OrganizationAccountAccessRole",
+    show_default=True,
+    help="With --org: the role assumed in each member account.",
+)
+@click.option("--external-id", help="With --org: the ExternalId the role's trust policy asks for.")
+@click.option(
+    "--accounts",
+    "org_accounts",
+    multiple=True,
+    help="With --org: only these account ids (repeatable or comma-separated).",
+)
+@click.option(
+    "--exclude-accounts",
+    "org_exclude_accounts",
+    multiple=True,
+    help="With --org: skip these account ids (repeatable or comma-separated).",
+)
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Scan only the K-th of N stable shares of the (account, region) pairs; join the "
+    "results with `auditor merge`.",
+)
 def scan(
     profile: str | None,
     regions: tuple[str, ...],
@@ -297,10 +333,20 @@ def scan(
     baseline: Path | None,
     endpoint_url: str | None,
     save_snapshot: Path | None,
+    org: bool,
+    role_name: str,
+    external_id: str | None,
+    org_accounts: tuple[str, ...],
+    org_exclude_accounts: tuple[str, ...],
+    shard: str | None,
 ) -> None:
-    """Scan a live account and write the reports."""
+    """Scan a live account, or every account of an organization, and write the reports."""
     from auditor.scan import ScanRequest
     from auditor.session import open_session
+    from auditor.shard import Shard
+
+    org_options = _org_options(org, role_name, external_id, org_accounts, org_exclude_accounts)
+    shard_spec = Shard.parse(shard) if shard is not None else None
 
     started_at = datetime.now(UTC)
     settings = report_settings(
@@ -315,11 +361,52 @@ def scan(
     chosen = select_checks(checks, exclude_checks, services)
     session = open_session(profile)
     regions = tuple(regions) or tuple(current_config().settings.regions)
-    request = ScanRequest(session, endpoint_url or None, regions, tuple(chosen))
+    request = ScanRequest(
+        session, endpoint_url or None, regions, tuple(chosen), org=org_options, shard=shard_spec
+    )
     _exit(
         _scan_and_report(
             request, settings=settings, save_snapshot=save_snapshot, started_at=started_at
         )
+    )
+
+
+def _account_ids(values: Iterable[str], option: str) -> tuple[str, ...]:
+    ids = tuple(dict.fromkeys(v.strip() for value in values for v in value.split(",") if v.strip()))
+    for account_id in ids:
+        if not (len(account_id) == 12 and account_id.isdigit()):
+            raise UsageError(f"{option} {account_id!r} is not a 12-digit AWS account id")
+    return ids
+
+
+def _org_options(
+    org: bool,
+    role_name: str,
+    external_id: str | None,
+    accounts: tuple[str, ...],
+    exclude_accounts: tuple[str, ...],
+) -> OrgOptions | None:
+    """The --org options, or None; an organization option without --org is a usage error."""
+    from click.core import ParameterSource
+
+    from auditor.org import OrgOptions
+
+    context = click.get_current_context()
+    if not org:
+        for name, flag in (
+            ("role_name", "--role-name"),
+            ("external_id", "--external-id"),
+            ("org_accounts", "--accounts"),
+            ("org_exclude_accounts", "--exclude-accounts"),
+        ):
+            if context.get_parameter_source(name) is not ParameterSource.DEFAULT:
+                raise UsageError(f"{flag} needs --org")
+        return None
+    return OrgOptions(
+        role_name=role_name,
+        external_id=external_id or None,
+        accounts=_account_ids(accounts, "--accounts"),
+        exclude_accounts=_account_ids(exclude_accounts, "--exclude-accounts"),
     )
 
 
@@ -331,19 +418,26 @@ def _scan_and_report(
     started_at: datetime,
 ) -> int:
     from auditor.output import prepare_output_dir, snapshot_bytes, write_atomic
-    from auditor.scan import collect_snapshot, resolve_target
+    from auditor.scan import collect_snapshot, resolve_plan
+    from auditor.session import Meter
+    from auditor.shard import restrict
     from auditor.terminal import Progress
 
     prepare_output_dir(settings.output_dir)
     if save_snapshot is not None:
         prepare_output_dir(save_snapshot.parent)
-    identity, target = resolve_target(request)
-    with Progress(quiet=settings.quiet) as progress:
+    plan = resolve_plan(request)
+    meter = Meter()
+    accounts = [a.target.account_id for a in plan.accounts]
+    who = f"account {accounts[0]}" if len(accounts) == 1 else f"{len(accounts)} accounts"
+    shard = f", shard {request.shard}" if request.shard is not None else ""
+    with Progress(quiet=settings.quiet, meter=meter) as progress:
         progress.start(
-            f"Scanning account {identity.account_id}: {len(target.regions)} region(s), "
-            f"{len(request.checks)} check(s)"
+            f"Scanning {who}: {len(plan.regions)} region(s), {len(request.checks)} check(s){shard}"
         )
-        snapshot = collect_snapshot(request, [target], progress=progress.update)
+        for error in plan.unreachable:
+            progress.note(f"account {error.account_id} is out of reach: {error.describe()}")
+        snapshot = collect_snapshot(request, plan, progress=progress.update, meter=meter)
     if save_snapshot is not None:
         write_atomic(save_snapshot, snapshot_bytes(snapshot, save_snapshot))
     return _emit_reports(
@@ -352,6 +446,11 @@ def _scan_and_report(
         settings=settings,
         started_at=started_at,
         scan_id=str(uuid.uuid4()),
+        view=partial(
+            restrict,
+            without_global=plan.without_global,
+            global_checks={c.id for c in request.checks if c.metadata.scope == "global"},
+        ),
     )
 
 
@@ -551,6 +650,28 @@ def diff(old_path: Path, new_path: Path, **options: Any) -> None:
     """Compare two saved JSON reports: write NEW's reports marked new, unchanged or fixed
     since OLD, and print what changed."""
     _render_saved(new_path, old_path, options)
+
+
+@main.command()
+@click.argument(
+    "result_paths",
+    metavar="RESULT.json...",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path),
+)
+@report_options
+@baseline_option
+def merge(result_paths: tuple[Path, ...], baseline: Path | None, **options: Any) -> None:
+    """Join the JSON results of `scan --shard K/N` runs into one report, in every format."""
+    from auditor.merge import merge_reports
+    from auditor.output import prepare_output_dir
+    from auditor.report.json import load_report
+
+    settings = report_settings(baseline=baseline, **options)
+    report = merge_reports([(path, load_report(path)) for path in result_paths])
+    prepare_output_dir(settings.output_dir)
+    _exit(_publish(report, settings))
 
 
 def _render_saved(result_path: Path, baseline: Path | None, options: dict[str, Any]) -> None:

@@ -4,12 +4,12 @@ assembles the snapshot. A failed read is stored as a CollectionError in place of
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from auditor import __version__
 from auditor.checkapi import Check
@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int], None]
 
 
+@runtime_checkable
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Target:
     """One account to read, in these regions."""
@@ -30,6 +35,19 @@ class Target:
     regions: tuple[str, ...]
     partition: str = "aws"
     global_region: str = "us-east-1"
+    # The scopes (regions, "global") this scan reads, when a shard reads only some; the
+    # account-wide collectors still see every region in `regions` (S3 buckets by region).
+    only: frozenset[str] | None = None
+    # Account-wide datasets a shard without the global scope still reads, because its regional
+    # checks read them (their global checks run in the shard that has the global scope).
+    support: frozenset[str] = frozenset()
+
+    def reads(self, scope: str) -> bool:
+        return self.only is None or scope in self.only
+
+    @property
+    def scopes(self) -> list[str]:
+        return [s for s in (GLOBAL_REGION, *self.regions) if self.reads(s)]
 
 
 @dataclass(frozen=True)
@@ -51,9 +69,12 @@ def plan(target: Target, datasets: Iterable[str], collectors: dict[str, Collecto
         if collector is None:
             raise PluginError(f"no collector provides dataset {name!r}")
         if collector.dataset.scope == "global":
-            tasks.append(Task(collector, GLOBAL_REGION, target.global_region))
+            if target.reads(GLOBAL_REGION) or name in target.support:
+                tasks.append(Task(collector, GLOBAL_REGION, target.global_region))
         else:
-            tasks.extend(Task(collector, region, region) for region in target.regions)
+            tasks.extend(
+                Task(collector, region, region) for region in target.regions if target.reads(region)
+            )
     return tasks
 
 
@@ -84,6 +105,69 @@ def _run(task: Task, caller: ApiCaller, target: Target) -> tuple[Any, list[Colle
         return error, [*ctx.errors, error]
 
 
+def schedule(
+    jobs: Iterable[tuple[Target, ApiCaller]],
+    datasets: Iterable[str],
+    collectors: dict[str, Collector],
+) -> list[tuple[Target, ApiCaller, Task]]:
+    """Every (account, scope, dataset) task once, account by account: an account's work is
+    done together, so its clients can be released while the next account's start."""
+    needed = sorted(set(datasets))
+    return [
+        (target, caller, task)
+        for target, caller in jobs
+        for task in plan(target, needed, collectors)
+    ]
+
+
+def collect_all(
+    jobs: Iterable[tuple[Target, ApiCaller]],
+    datasets: Iterable[str],
+    collectors: dict[str, Collector],
+    *,
+    max_workers: int = 32,
+    progress: ProgressCallback | None = None,
+) -> list[ScopeSnapshot]:
+    """Run every task of every account on one bounded thread pool; the scopes, each once.
+
+    The pool bounds threads; the per-(account, region, service) gates in the callers bound
+    what each API sees.
+    """
+    tasks = schedule(jobs, datasets, collectors)
+    # An account's clients are released once its last task is done: across an organization,
+    # memory then holds the clients of the accounts in flight, not of every account.
+    remaining = Counter(id(caller) for _, caller, _ in tasks)
+    fields: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    errors: dict[tuple[str, str], list[CollectionError]] = defaultdict(list)
+    if progress is not None:
+        progress(0, len(tasks))
+    done = 0
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(tasks)))) as pool:
+        futures = {
+            pool.submit(_run, task, caller, target): (target, caller, task)
+            for target, caller, task in tasks
+        }
+        for future in as_completed(futures):
+            target, caller, task = futures[future]
+            value, task_errors = future.result()
+            remaining[id(caller)] -= 1
+            if not remaining[id(caller)] and isinstance(caller, Closeable):
+                caller.close()
+            key = (target.account_id, task.region)
+            fields[key][task.collector.dataset.name] = value
+            errors[key].extend(task_errors)
+            done += 1
+            if progress is not None:
+                progress(done, len(tasks))
+    order = {
+        account: i for i, account in enumerate(dict.fromkeys(t.account_id for t, _, _ in tasks))
+    }
+    return [
+        ScopeSnapshot(account_id=key[0], region=key[1], errors=errors[key], **fields[key])
+        for key in sorted(fields, key=lambda k: (order[k[0]], k[1] != GLOBAL_REGION, k[1]))
+    ]
+
+
 def collect(
     target: Target,
     datasets: Iterable[str],
@@ -93,40 +177,21 @@ def collect(
     max_workers: int = 16,
     progress: ProgressCallback | None = None,
 ) -> list[ScopeSnapshot]:
-    tasks = plan(target, datasets, collectors)
-    fields: dict[str, dict[str, Any]] = defaultdict(dict)
-    errors: dict[str, list[CollectionError]] = defaultdict(list)
-    done = 0
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(tasks)))) as pool:
-        futures = {pool.submit(_run, task, caller, target): task for task in tasks}
-        for future in as_completed(futures):
-            task = futures[future]
-            value, task_errors = future.result()
-            fields[task.region][task.collector.dataset.name] = value
-            errors[task.region].extend(task_errors)
-            done += 1
-            if progress is not None:
-                progress(done, len(tasks))
-    return [
-        ScopeSnapshot(
-            account_id=target.account_id,
-            region=region,
-            errors=errors[region],
-            **fields[region],
-        )
-        for region in sorted(fields, key=lambda r: (r != GLOBAL_REGION, r))
-    ]
+    """One account's scopes (see collect_all)."""
+    return collect_all(
+        [(target, caller)], datasets, collectors, max_workers=max_workers, progress=progress
+    )
 
 
 def snapshot_of(
     targets: Iterable[Target], scopes: list[ScopeSnapshot], api_calls: dict[str, int]
 ) -> Snapshot:
-    target_list = list(targets)
+    target_list = [t for t in targets if t.scopes]
     return Snapshot(
         tool_version=__version__,
         collected_at=datetime.now(UTC),
         accounts=[t.account_id for t in target_list],
-        regions=sorted({r for t in target_list for r in t.regions}),
+        regions=sorted({r for t in target_list for r in t.regions if t.reads(r)}),
         scopes=scopes,
         api_calls=api_calls,
     )

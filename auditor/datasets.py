@@ -9,9 +9,14 @@ from auditor.models import (
     ApiV2,
     AutoScalingGroup,
     CognitoUserPool,
+    DAXCluster,
     DBCluster,
     DBInstance,
+    DBProxy,
+    DBSnapshot,
     DynamoDBTable,
+    ElastiCacheCluster,
+    ElastiCacheReplicationGroup,
     IAMAuthorizationDetails,
     LambdaFunction,
     LoadBalancer,
@@ -74,6 +79,16 @@ AUTOSCALING_GROUPS: Dataset[list[AutoScalingGroup]] = Dataset(
     "autoscaling_groups", "autoscaling", "regional"
 )
 
+RDS_DB_SNAPSHOTS: Dataset[list[DBSnapshot]] = Dataset("rds_db_snapshots", "rds", "regional")
+RDS_DB_PROXIES: Dataset[list[DBProxy]] = Dataset("rds_db_proxies", "rds", "regional")
+DAX_CLUSTERS: Dataset[list[DAXCluster]] = Dataset("dax_clusters", "dax", "regional")
+ELASTICACHE_REPLICATION_GROUPS: Dataset[list[ElastiCacheReplicationGroup]] = Dataset(
+    "elasticache_replication_groups", "elasticache", "regional"
+)
+ELASTICACHE_CACHE_CLUSTERS: Dataset[list[ElastiCacheCluster]] = Dataset(
+    "elasticache_cache_clusters", "elasticache", "regional"
+)
+
 ALL_DATASETS: dict[str, Dataset[Any]] = {
     d.name: d
     for d in (
@@ -92,5 +107,10 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         APIGATEWAY_V2_APIS,
         COGNITO_USER_POOLS,
         AUTOSCALING_GROUPS,
+        RDS_DB_SNAPSHOTS,
+        RDS_DB_PROXIES,
+        DAX_CLUSTERS,
+        ELASTICACHE_REPLICATION_GROUPS,
+        ELASTICACHE_CACHE_CLUSTERS,
     )
 }

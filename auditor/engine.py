@@ -197,17 +197,20 @@ class Evaluation:
 def summarize(findings: Iterable[Finding]) -> Summary:
     by_status: dict[Status, int] = dict.fromkeys(Status, 0)
     by_severity: dict[Severity, dict[Status, int]] = {s: dict.fromkeys(Status, 0) for s in Severity}
+    by_account: dict[str, dict[Status, int]] = {}
     total = 0
     for f in findings:
         total += 1
         by_status[f.status] += 1
         by_severity[f.severity][f.status] += 1
+        by_account.setdefault(f.account_id, dict.fromkeys(Status, 0))[f.status] += 1
     judged = by_status[Status.PASS] + by_status[Status.FAIL]
     return Summary(
         total=total,
         by_status=StatusCounts(**by_status),
         by_severity={s: StatusCounts(**counts) for s, counts in by_severity.items()},
         pass_rate=by_status[Status.PASS] / judged if judged else None,
+        by_account={a: StatusCounts(**c) for a, c in sorted(by_account.items())},
     )
 
 

@@ -160,6 +160,10 @@ class Summary(Contract):
     pass_rate: float | None = Field(
         description="PASS / (PASS + FAIL), or null when nothing was judged."
     )
+    by_account: dict[str, StatusCounts] = Field(
+        default_factory=dict,
+        description="Status counts per account id (absent in reports before it was added).",
+    )
 
 
 class ScanError(Contract):

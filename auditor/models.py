@@ -65,6 +65,10 @@ class DBInstance(Model):
     secondary_availability_zone: str | None = None
     cluster_identifier: str | None = None
     read_replica_source: str | None = None
+    read_replicas: list[str] = Field(
+        default_factory=list,
+        description="Identifiers (ARNs when in another region) of this instance's read replicas.",
+    )
     publicly_accessible: bool = False
     storage_encrypted: bool = False
     backup_retention_period: int = 0
@@ -467,6 +471,88 @@ class AutoScalingGroup(Model):
         return bool(self.load_balancer_names or self.target_group_arns or self.traffic_sources)
 
 
+# --- RDS: snapshots and proxies (data tier) -------------------------------------------------
+
+
+class DBSnapshot(Model):
+    """A DB snapshot or DB cluster snapshot the account owns (automated or manual)."""
+
+    arn: str
+    identifier: str
+    kind: Literal["instance", "cluster"]
+    source_identifier: str = Field(description="The DB instance or DB cluster it was taken of.")
+    snapshot_type: str = ""
+    engine: str = ""
+    encrypted: bool = False
+
+
+class DBProxyTarget(Model):
+    type: str = Field(description='"RDS_INSTANCE", "TRACKED_CLUSTER" or "RDS_SERVERLESS_ENDPOINT".')
+    resource_id: str | None = Field(default=None, description="Instance or cluster identifier.")
+
+
+class DBProxy(Model):
+    arn: str
+    name: str
+    engine_family: str = ""
+    status: str = ""
+    targets: list[DBProxyTarget] | CollectionError
+
+
+# --- DynamoDB Accelerator (DAX) -------------------------------------------------------------
+
+
+class DAXNode(Model):
+    id: str
+    availability_zone: str | None = None
+    status: str = ""
+
+
+class DAXCluster(Model):
+    arn: str
+    name: str
+    status: str = ""
+    total_nodes: int = 0
+    nodes: list[DAXNode] = Field(default_factory=list)
+    encrypted_at_rest: bool = Field(description="SSEDescription.Status is ENABLED (or ENABLING).")
+    endpoint_encryption: str = Field(default="NONE", description='"TLS" or "NONE".')
+    security_group_ids: list[str] = Field(default_factory=list)
+
+
+# --- ElastiCache ----------------------------------------------------------------------------
+
+
+class ElastiCacheReplicationGroup(Model):
+    """A Redis OSS or Valkey replication group (Memcached has none)."""
+
+    arn: str
+    id: str
+    engine: str = "redis"
+    status: str = ""
+    automatic_failover: str = Field(default="disabled", description='"enabled", "disabled"…')
+    multi_az: str = Field(default="disabled", description='"enabled" or "disabled".')
+    at_rest_encryption: bool = False
+    transit_encryption: bool = False
+    snapshot_retention_limit: int = 0
+    member_clusters: list[str] = Field(default_factory=list)
+
+
+class ElastiCacheCluster(Model):
+    """A cache cluster: a Memcached cluster, a standalone Redis OSS/Valkey node, or one node
+    cluster of a replication group."""
+
+    arn: str
+    id: str
+    engine: str = ""
+    engine_version: str = ""
+    status: str = ""
+    replication_group_id: str | None = None
+    auto_minor_version_upgrade: bool = False
+    snapshot_retention_limit: int = 0
+    cache_subnet_group_name: str | None = None
+    security_group_ids: list[str] = Field(default_factory=list)
+
+
 # --- The snapshot ----------------------------------------------------------------------------
 
 
@@ -493,6 +579,13 @@ class ScopeSnapshot(Model):
     apigateway_v2_apis: list[ApiV2] | CollectionError | None = None
     cognito_user_pools: list[CognitoUserPool] | CollectionError | None = None
     autoscaling_groups: list[AutoScalingGroup] | CollectionError | None = None
+    rds_db_snapshots: list[DBSnapshot] | CollectionError | None = None
+    rds_db_proxies: list[DBProxy] | CollectionError | None = None
+    dax_clusters: list[DAXCluster] | CollectionError | None = None
+    elasticache_replication_groups: list[ElastiCacheReplicationGroup] | CollectionError | None = (
+        None
+    )
+    elasticache_cache_clusters: list[ElastiCacheCluster] | CollectionError | None = None
     errors: list[CollectionError] = Field(
         default_factory=list,
         description="Every read that failed in this scope, dataset-wide or for one resource.",

@@ -26,6 +26,8 @@ def _expand(patterns: Sequence[str], ids: Sequence[str], what: str) -> set[str]:
     chosen: set[str] = set()
     for pattern in patterns:
         found = _matching(pattern, ids)
+        if not found and not any(c in pattern for c in "*?["):
+            raise UsageError(f"{what}: unknown check {pattern!r} (see `auditor checks`)")
         if not found:
             raise UsageError(f"{what} {pattern!r} matches no check (see `auditor checks`)")
         chosen.update(found)

@@ -1,5 +1,6 @@
 """AWS access for a scan: credentials and identity, regions, and a pool of read-only clients
-with adaptive retries, per-(service, region) concurrency caps and call counting."""
+with adaptive retries, a concurrency cap and token bucket per (service, region) from
+`auditor.limits`, and requests, calls and throttles counted by botocore event hooks."""
 
 from __future__ import annotations
 
@@ -7,33 +8,44 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.session
 from botocore import xform_name
 from botocore.config import Config
+from botocore.retries.standard import RetryEventAdapter, ThrottlingErrorDetector
 
 from auditor.collectors.base import error_code_of
 from auditor.errors import CredentialError, UsageError
+from auditor.limits import Gate, limit_for, quota_of
 from auditor.models import CollectionError
-
-# Concurrent requests per (service, region), below AWS's published sustained read rates.
-SERVICE_CONCURRENCY = {
-    "rds": 4,
-    "cloudwatch": 3,
-    "lambda": 4,
-    "ec2": 8,
-    "iam": 2,
-    "application-autoscaling": 3,
-}
-DEFAULT_CONCURRENCY = 5
 
 _PARTITION_GLOBAL_REGION = {
     "aws": "us-east-1",
     "aws-cn": "cn-north-1",
     "aws-us-gov": "us-gov-west-1",
 }
+
+# Error codes of a throttled read (botocore's own list, plus EC2's and S3's names).
+THROTTLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+        "BandwidthLimitExceeded",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
 
 _AUTH_ERROR_CODES = {
     "ExpiredToken",
@@ -130,12 +142,13 @@ def enabled_regions(
     session: boto3.session.Session, identity: Identity, endpoint_url: str | None
 ) -> list[str]:
     """The regions enabled for the account (EC2 DescribeRegions without AllRegions)."""
-    ec2 = session.client(
-        "ec2",
-        region_name=session.region_name or identity.global_region,
-        endpoint_url=endpoint_url,
-        config=client_config(2),
-    )
+    with _CREATE_LOCK:
+        ec2 = session.client(
+            "ec2",
+            region_name=session.region_name or identity.global_region,
+            endpoint_url=endpoint_url,
+            config=client_config(2),
+        )
     try:
         answer = ec2.describe_regions()
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
@@ -147,8 +160,57 @@ def enabled_regions(
     return sorted(str(r["RegionName"]) for r in answer["Regions"])
 
 
+class Meter:
+    """What a scan sent, shared by every client of every account: calls per operation,
+    HTTP requests (retries included) and throttled answers, counted by botocore event hooks."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: Counter[str] = Counter()
+        self.requests = 0
+        self.throttled = 0  # throttled answers seen, retried or not
+        self.throttle_failures = 0  # throttles that outlived the retries
+
+    @property
+    def api_calls(self) -> dict[str, int]:
+        with self._lock:
+            return dict(sorted(self._calls.items()))
+
+    @property
+    def throttles_absorbed(self) -> int:
+        return max(0, self.throttled - self.throttle_failures)
+
+    def call(self, name: str) -> None:
+        with self._lock:
+            self._calls[name] += 1
+
+    def request(self) -> None:
+        with self._lock:
+            self.requests += 1
+
+    def throttle(self, *, failed: bool = False) -> None:
+        with self._lock:
+            if failed:
+                self.throttle_failures += 1
+            else:
+                self.throttled += 1
+
+
+_THROTTLING = ThrottlingErrorDetector(RetryEventAdapter())
+
+# Sessions are not thread-safe, and the scan's sessions share one loader of service models:
+# every client is created under this one lock (creation is rare; calls are not locked).
+_CREATE_LOCK = threading.RLock()
+
+
+def locked_create_client(session: botocore.session.Session, service: str, **kwargs: Any) -> Any:
+    with _CREATE_LOCK:
+        return session.create_client(service, **kwargs)
+
+
 class ClientPool:
-    """Thread-safe boto3 clients per (service, region), with caps and counts on every call.
+    """Thread-safe boto3 clients per (service, region) of one account's session, each built
+    once, with a concurrency cap and token bucket per (service, region) and counts on every call.
 
     boto3 clients are thread-safe; sessions are not, so creation happens under a lock.
     """
@@ -159,26 +221,22 @@ class ClientPool:
         endpoint_url: str | None,
         *,
         pool_size: int = 16,
+        meter: Meter | None = None,
     ) -> None:
         self._session = session
         self._endpoint_url = endpoint_url
         self._config = client_config(pool_size)
         self._clients: dict[tuple[str, str], Any] = {}
-        self._caps: dict[tuple[str, str], threading.BoundedSemaphore] = {}
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-        self._count_lock = threading.Lock()
-        self.requests_sent = 0
-        self.retries = 0
+        self._gates: dict[tuple[str, str], Gate] = {}
+        self.meter = meter or Meter()
 
     @property
     def api_calls(self) -> dict[str, int]:
-        with self._count_lock:
-            return dict(sorted(self._counts.items()))
+        return self.meter.api_calls
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
-        with self._lock:
+        with _CREATE_LOCK:
             client = self._clients.get(key)
             if client is None:
                 client = self._session.client(
@@ -187,26 +245,42 @@ class ClientPool:
                     endpoint_url=self._endpoint_url,
                     config=self._config,
                 )
-                client.meta.events.register("before-call", self._count_call)
-                client.meta.events.register("before-send", self._count_request)
+                # Clients on one quota (API Gateway v1 and v2) share the gate.
+                gate = self._gates.get((quota_of(service), region)) or Gate(limit_for(service))
+                events = client.meta.events
+                events.register("before-call", self._count_call)
+                events.register("before-send", partial(self._before_send, gate))
+                events.register("needs-retry", self._count_throttle)
                 self._clients[key] = client
-                self._caps[key] = threading.BoundedSemaphore(
-                    SERVICE_CONCURRENCY.get(service, DEFAULT_CONCURRENCY)
-                )
+                self._gates[key] = self._gates[(quota_of(service), region)] = gate
             return client
 
-    def _count_call(self, model: Any, **_: Any) -> None:
-        name = f"{model.service_model.service_name}:{model.name}"
-        with self._count_lock:
-            self._counts[name] += 1
+    def close(self) -> None:
+        """Release every client (its connections and memory); a later call builds anew."""
+        with _CREATE_LOCK:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
 
-    def _count_request(self, **_: Any) -> None:
-        with self._count_lock:
-            self.requests_sent += 1
+    def gate(self, service: str, region: str) -> Gate:
+        self.client(service, region)
+        return self._gates[(service, region)]
+
+    def _count_call(self, model: Any, **_: Any) -> None:
+        self.meter.call(f"{model.service_model.service_name}:{model.name}")
+
+    def _before_send(self, gate: Gate, **_: Any) -> None:
+        # Every HTTP attempt, retries included, takes a token of the published rate.
+        gate.bucket.take()
+        self.meter.request()
+
+    def _count_throttle(self, **kwargs: Any) -> None:
+        if kwargs.get("response") is not None and _THROTTLING.is_throttling_error(**kwargs):
+            self.meter.throttle()
 
     def call(self, service: str, region: str, operation: str, params: dict[str, Any]) -> Any:
         client = self.client(service, region)
-        with self._caps[(service, region)]:
+        with self._gates[(service, region)].slot():
             return getattr(client, xform_name(operation))(**params)
 
     def paginate(
@@ -214,7 +288,7 @@ class ClientPool:
     ) -> Iterable[dict[str, Any]]:
         client = self.client(service, region)
         method = xform_name(operation)
-        with self._caps[(service, region)]:
+        with self._gates[(service, region)].slot():
             if client.can_paginate(method):
                 yield from client.get_paginator(method).paginate(**params)
             else:
@@ -237,6 +311,8 @@ class ClientPool:
                 or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "ClientError")
             )
             message = str(error.get("Message") or exc)
+            if code in THROTTLE_CODES:
+                self.meter.throttle(failed=True)  # past its retries: an ERROR finding
         elif isinstance(exc, botocore.exceptions.BotoCoreError):
             code, message = type(exc).__name__, str(exc)
         else:

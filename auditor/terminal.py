@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.progress import Progress as RichProgress
 from rich.table import Table
+from rich.text import Text
 
 from auditor.checkapi import Check
 from auditor.findings import Report, Severity, Status
+
+if TYPE_CHECKING:
+    from auditor.session import Meter
 
 _STATUS_STYLE = {Status.FAIL: "bold red", Status.ERROR: "bold magenta", Status.PASS: "green"}
 
@@ -20,41 +37,82 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-class Progress:
-    """Datasets done / total on stderr: a live line on a terminal, sparse lines otherwise."""
+class _MeterColumn(ProgressColumn):
+    """Requests sent and throttles absorbed, read live from the scan's meter."""
 
-    def __init__(self, *, quiet: bool, interval: float = 5.0) -> None:
+    def __init__(self, meter: Meter) -> None:
+        super().__init__()
+        self._meter = meter
+
+    def render(self, task: Task) -> Text:
+        return Text(
+            f"{self._meter.requests} requests, {self._meter.throttles_absorbed} throttles absorbed"
+        )
+
+
+class Progress:
+    """Datasets done / total, requests sent, throttles absorbed and elapsed time, on stderr:
+    a live display on a terminal; otherwise (CI, --quiet) a plain line every `interval`
+    seconds, from a timer, so a long read never leaves the log silent."""
+
+    def __init__(self, *, quiet: bool, meter: Meter | None = None, interval: float = 5.0) -> None:
         self._console = _console(stderr=True)
-        self._quiet = quiet
+        self._meter = meter
         self._interactive = self._console.is_terminal and not quiet
         self._interval = interval
-        self._last = 0.0
         self._started = time.monotonic()
-        self._status: object = None
+        self._done = 0
+        self._total = 0
+        self._live: RichProgress | None = None
+        self._task: TaskID | None = None
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __enter__(self) -> Progress:
         return self
 
+    def line(self) -> str:
+        elapsed = time.monotonic() - self._started
+        text = f"collected {self._done}/{self._total} datasets"
+        if self._meter is not None:
+            text += (
+                f", {self._meter.requests} requests, "
+                f"{self._meter.throttles_absorbed} throttles absorbed"
+            )
+        return f"{text} ({elapsed:.1f}s)"
+
     def start(self, text: str) -> None:
         self._started = time.monotonic()
-        if self._quiet:
-            return
         if self._interactive:
-            status = self._console.status(text)
-            status.start()
-            self._status = status
-            self._text = text
-        else:
-            self._console.print(text)
+            columns: list[str | ProgressColumn] = [
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("datasets"),
+            ]
+            if self._meter is not None:
+                columns.append(_MeterColumn(self._meter))
+            columns.append(TimeElapsedColumn())
+            self._live = RichProgress(*columns, console=self._console, transient=True)
+            self._live.start()
+            self._task = self._live.add_task(text, total=None)
+            return
+        self._console.print(text, markup=False)
+        self._ticker = threading.Thread(target=self._tick, name="auditor-progress", daemon=True)
+        self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._console.print(self.line(), markup=False)
+
+    def note(self, text: str) -> None:
+        self._console.print(text, markup=False)
 
     def update(self, done: int, total: int) -> None:
-        elapsed = time.monotonic() - self._started
-        line = f"collected {done}/{total} datasets ({elapsed:.1f}s)"
-        if self._status is not None:
-            self._status.update(f"{self._text}: {line}")  # type: ignore[attr-defined]
-        elif not self._quiet and (done == total or time.monotonic() - self._last >= self._interval):
-            self._last = time.monotonic()
-            self._console.print(line)
+        self._done, self._total = done, total
+        if self._live is not None and self._task is not None:
+            self._live.update(self._task, completed=done, total=total)
 
     def __exit__(
         self,
@@ -62,8 +120,13 @@ class Progress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._status is not None:
-            self._status.stop()  # type: ignore[attr-defined]
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+        if self._live is not None:
+            self._live.stop()
+        if exc_type is None and (self._ticker is not None or self._live is not None):
+            self._console.print(self.line(), markup=False)
 
 
 def print_summary(report: Report, paths: Iterable[Path], *, quiet: bool) -> None:

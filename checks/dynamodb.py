@@ -274,3 +274,45 @@ def dynamodb_table_has_alarm(scope: Scope) -> Iterable[Verdict]:
             dimension="TableName",
             value=table.name,
         )
+
+
+# MEDIUM, as Security Hub rates DynamoDB.6: a deleted table is gone with its items; PITR
+# restores it only as a new table, and only where PITR was on.
+@check(
+    id="dynamodb_table_deletion_protection",
+    title="DynamoDB tables have deletion protection enabled",
+    service="dynamodb",
+    severity=Severity.MEDIUM,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES],
+    rationale=(
+        "Study materials (Databases, the Duolingo DynamoDB case study on protecting production "
+        "tables): deletion protection makes DeleteTable fail until someone turns it off on "
+        "purpose, so a mistaken script, console click or stack teardown cannot drop a table."
+    ),
+    remediation=Remediation(
+        console=(
+            "DynamoDB console > Tables > select the table > Additional settings > Deletion "
+            "protection > Turn on > Confirm."
+        ),
+        cli="aws dynamodb update-table --table-name <table> --deletion-protection-enabled",
+        terraform="aws_dynamodb_table: deletion_protection_enabled = true",
+    ),
+    references=[
+        f"{_DYNAMODB_CONTROLS}#dynamodb-6",
+        "https://docs.aws.amazon.com/config/latest/developerguide/dynamodb-table-deletion-protection-enabled.html",
+        f"{_GUIDE}/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection",
+    ],
+    compliance={"fsbp": ["DynamoDB.6"]},
+)
+def dynamodb_table_deletion_protection(scope: Scope) -> Iterable[Verdict]:
+    for table in scope.get(DYNAMODB_TABLES):
+        if table.deletion_protection:
+            verdict, state = passed, "has deletion protection enabled"
+        else:
+            verdict, state = failed, "can be deleted without first turning off deletion protection"
+        yield verdict(
+            _table_ref(table),
+            f"DynamoDB table {table.name} {state}.",
+            deletion_protection=table.deletion_protection,
+        )

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from pydantic import Field, JsonValue, field_validator
 
 from auditor.checkapi import CheckParameters, Scope, Verdict, check
-from auditor.datasets import EC2_NETWORK_INTERFACES, EC2_SECURITY_GROUPS, RDS_DB_INSTANCES
+from auditor.datasets import (
+    EC2_NETWORK_INTERFACES,
+    EC2_SECURITY_GROUPS,
+    ELASTICACHE_CACHE_CLUSTERS,
+    RDS_DB_INSTANCES,
+)
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import SecurityGroup, SecurityGroupPermission
 
@@ -339,11 +344,33 @@ class DatabaseResource:
 
 
 def _database_resources(scope: Scope) -> Iterator[DatabaseResource]:
+    """RDS instances, and ElastiCache caches: a replication group once, with the security groups
+    of all its node clusters, and each cluster outside a group (Memcached included)."""
     for db in scope.get(RDS_DB_INSTANCES):
         yield DatabaseResource(
             ResourceRef(arn=db.arn, id=db.identifier, type="AWS::RDS::DBInstance", tags=db.tags),
             f"RDS DB instance {db.identifier}",
             tuple(db.vpc_security_group_ids),
+        )
+    groups: dict[str, tuple[str, list[str]]] = {}  # group id -> (its ARN, security groups)
+    for cache in scope.get(ELASTICACHE_CACHE_CLUSTERS):
+        group = cache.replication_group_id
+        if group is None:
+            yield DatabaseResource(
+                ResourceRef(arn=cache.arn, id=cache.id, type="AWS::ElastiCache::CacheCluster"),
+                f"ElastiCache cluster {cache.id}",
+                tuple(cache.security_group_ids),
+            )
+            continue
+        # arn:aws:elasticache:<region>:<account>:cluster:<id> -> …:replicationgroup:<group>
+        arn = f"{cache.arn.rsplit(':cluster:', 1)[0]}:replicationgroup:{group}"
+        ids = groups.setdefault(group, (arn, []))[1]
+        ids.extend(g for g in cache.security_group_ids if g not in ids)
+    for group, (arn, ids) in groups.items():
+        yield DatabaseResource(
+            ResourceRef(arn=arn, id=group, type="AWS::ElastiCache::ReplicationGroup"),
+            f"ElastiCache replication group {group}",
+            tuple(ids),
         )
 
 
@@ -365,7 +392,7 @@ def _outside_sources(
     service="ec2",
     severity=Severity.HIGH,
     resource_type="AWS::RDS::DBInstance",
-    datasets=[RDS_DB_INSTANCES, EC2_SECURITY_GROUPS],
+    datasets=[RDS_DB_INSTANCES, ELASTICACHE_CACHE_CLUSTERS, EC2_SECURITY_GROUPS],
     parameters=DatabaseTierSources,
     rationale=(
         "Study materials (Compute, integration and network: the architecture retrospective's "

@@ -1,13 +1,21 @@
-"""RDS collector: DB instances and DB clusters (DocumentDB and Neptune, which share the API,
-are left out: their practices differ)."""
+"""RDS collector: DB instances, DB clusters, the snapshots the account owns and RDS Proxies
+(DocumentDB and Neptune, which share the API, are left out: their practices differ)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, Collector, Operation
-from auditor.datasets import RDS_DB_CLUSTERS, RDS_DB_INSTANCES
-from auditor.models import DBCluster, DBClusterMember, DBInstance
+from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.datasets import RDS_DB_CLUSTERS, RDS_DB_INSTANCES, RDS_DB_PROXIES, RDS_DB_SNAPSHOTS
+from auditor.models import (
+    DBCluster,
+    DBClusterMember,
+    DBInstance,
+    DBProxy,
+    DBProxyTarget,
+    DBSnapshot,
+)
 
 _OTHER_ENGINES = ("docdb", "neptune")
 
@@ -35,6 +43,10 @@ def collect_db_instances(ctx: CollectContext) -> list[DBInstance]:
             cluster_identifier=i.get("DBClusterIdentifier"),
             read_replica_source=i.get("ReadReplicaSourceDBInstanceIdentifier")
             or i.get("ReadReplicaSourceDBClusterIdentifier"),
+            read_replicas=[
+                *i.get("ReadReplicaDBInstanceIdentifiers", []),
+                *i.get("ReadReplicaDBClusterIdentifiers", []),
+            ],
             publicly_accessible=bool(i.get("PubliclyAccessible", False)),
             storage_encrypted=bool(i.get("StorageEncrypted", False)),
             backup_retention_period=int(i.get("BackupRetentionPeriod", 0)),
@@ -80,6 +92,80 @@ def collect_db_clusters(ctx: CollectContext) -> list[DBCluster]:
     ]
 
 
+# kind -> (operation, result key, field prefix, source id field, encryption flag)
+_SNAPSHOT_READS = {
+    "instance": (
+        "DescribeDBSnapshots",
+        "DBSnapshots",
+        "DBSnapshot",
+        "DBInstanceIdentifier",
+        "Encrypted",
+    ),
+    "cluster": (
+        "DescribeDBClusterSnapshots",
+        "DBClusterSnapshots",
+        "DBClusterSnapshot",
+        "DBClusterIdentifier",
+        "StorageEncrypted",
+    ),
+}
+
+
+def _judged_snapshot(kind: str, engine: str) -> bool:
+    # Aurora keeps cluster snapshots only; AWS lists no DB snapshot of an Aurora instance
+    # (moto does, with made-up encryption), so one would be judged twice at best.
+    return _is_rds(engine) and not (kind == "instance" and engine.startswith("aurora"))
+
+
+def collect_db_snapshots(ctx: CollectContext) -> list[DBSnapshot]:
+    """Automated and manual snapshots the account owns: without IncludeShared and IncludePublic,
+    AWS lists no other account's snapshots, which are not this account's to encrypt."""
+    snapshots = []
+    for kind, (operation, key, prefix, source, flag) in _SNAPSHOT_READS.items():
+        snapshots += [
+            DBSnapshot(
+                arn=s[f"{prefix}Arn"],
+                identifier=s[f"{prefix}Identifier"],
+                kind="cluster" if kind == "cluster" else "instance",
+                source_identifier=s.get(source, ""),
+                snapshot_type=s.get("SnapshotType", ""),
+                engine=s.get("Engine", ""),
+                encrypted=bool(s.get(flag, False)),
+            )
+            for s in ctx.paginate("rds", operation, key)
+            if _judged_snapshot(kind, s.get("Engine", ""))
+        ]
+    return snapshots
+
+
+def _proxy_targets(ctx: CollectContext, name: str) -> list[DBProxyTarget]:
+    try:
+        targets = ctx.paginate(
+            "rds", "DescribeDBProxyTargets", "Targets", resource_id=name, DBProxyName=name
+        )
+    except CollectionFailure as failure:
+        # A proxy with no target group yet, or deleted since it was listed, fronts nothing.
+        if failure.error.error_code in ("DBProxyTargetGroupNotFoundFault", "DBProxyNotFoundFault"):
+            return []
+        raise
+    return [
+        DBProxyTarget(type=t.get("Type", ""), resource_id=t.get("RdsResourceId")) for t in targets
+    ]
+
+
+def collect_db_proxies(ctx: CollectContext) -> list[DBProxy]:
+    return [
+        DBProxy(
+            arn=p["DBProxyArn"],
+            name=p["DBProxyName"],
+            engine_family=p.get("EngineFamily", ""),
+            status=p.get("Status", ""),
+            targets=ctx.attempt(partial(_proxy_targets, ctx, p["DBProxyName"])),
+        )
+        for p in ctx.paginate("rds", "DescribeDBProxies", "DBProxies")
+    ]
+
+
 DB_INSTANCES = Collector(
     dataset=RDS_DB_INSTANCES,
     operations=(Operation("rds", "DescribeDBInstances", "rds:DescribeDBInstances"),),
@@ -89,4 +175,20 @@ DB_CLUSTERS = Collector(
     dataset=RDS_DB_CLUSTERS,
     operations=(Operation("rds", "DescribeDBClusters", "rds:DescribeDBClusters"),),
     collect=collect_db_clusters,
+)
+DB_SNAPSHOTS = Collector(
+    dataset=RDS_DB_SNAPSHOTS,
+    operations=(
+        Operation("rds", "DescribeDBSnapshots", "rds:DescribeDBSnapshots"),
+        Operation("rds", "DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshots"),
+    ),
+    collect=collect_db_snapshots,
+)
+DB_PROXIES = Collector(
+    dataset=RDS_DB_PROXIES,
+    operations=(
+        Operation("rds", "DescribeDBProxies", "rds:DescribeDBProxies"),
+        Operation("rds", "DescribeDBProxyTargets", "rds:DescribeDBProxyTargets"),
+    ),
+    collect=collect_db_proxies,
 )

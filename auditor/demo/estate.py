@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 
 from auditor.demo.compute import seed_compute
+from auditor.demo.data_tier import seed_data_tier
 
 DEMO_REGIONS: tuple[str, ...] = ("us-east-1", "eu-west-1")
 _US, _EU = DEMO_REGIONS
@@ -539,3 +540,4 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
         _seed_buckets(client("s3", region), region)
         _seed_alarms(client("cloudwatch", region), region, topic_arn)
         seed_compute(client, region, account, topic_arn)
+        seed_data_tier(client, region, account)

@@ -123,6 +123,16 @@ def test_dynamodb_tables_join_ttl_pitr_and_scaling_targets(aws: boto3.session.Se
     assert lessons.ttl.status == "DISABLED"
 
 
+def test_dynamodb_tables_keep_deletion_protection(aws: boto3.session.Session) -> None:
+    _table(aws, "orders", BillingMode="PAY_PER_REQUEST", DeletionProtectionEnabled=True)
+    _table(aws, "sessions", BillingMode="PAY_PER_REQUEST")
+
+    tables = _tables_by_name(collect_scopes(aws, ["dynamodb_tables"])["us-east-1"].dynamodb_tables)
+
+    assert tables["orders"].deletion_protection is True
+    assert tables["sessions"].deletion_protection is False
+
+
 def test_denied_ttl_read_is_an_error_on_that_table_only(aws: boto3.session.Session) -> None:
     _table(aws, "sessions", BillingMode="PAY_PER_REQUEST")
     _table(aws, "lessons", BillingMode="PAY_PER_REQUEST")

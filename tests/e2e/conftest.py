@@ -10,8 +10,8 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 import pytest
 
-from auditor.demo.estate import DEMO_REGIONS, seed_estate
+from auditor.demo.estate import DEMO_REGIONS
 
 ACCOUNT = "123456789012"
 
@@ -108,38 +108,40 @@ def moto_client(port: int, service: str, region: str = "us-east-1") -> Any:
     )
 
 
-@pytest.fixture(scope="session")
-def moto_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """A moto server in its own process (its state apart from any in-process mock), seeded
-    once with the sample account; tests only read it."""
+@contextmanager
+def moto_server(log: Path, *, seed: bool = False) -> Iterator[int]:
+    """A moto server in its own process on 127.0.0.1 (its state apart from any in-process
+    mock), empty or seeded with the sample account; its port."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("moto") / "server.log"
+    ready = log.with_suffix(".ready")
+    ready.unlink(missing_ok=True)
     env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+    command = [sys.executable, "-m", "tests.support.seeded_moto", str(port), str(ready)]
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [*command, *(["--seed"] if seed else [])],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
+            cwd=Path(__file__).resolve().parents[2],
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "moto server did not start"
-                time.sleep(0.1)
-        session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-        )
-        seed_estate(session, f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 120
+        while not ready.exists():
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "moto server did not start"
+            time.sleep(0.1)
         yield port
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def moto_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A moto server seeded once with the sample account; tests only read it."""
+    with moto_server(tmp_path_factory.mktemp("moto") / "server.log", seed=True) as port:
+        yield port
 
 
 @pytest.fixture

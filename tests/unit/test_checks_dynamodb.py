@@ -1,4 +1,5 @@
-"""The DynamoDB checks (auto scaling, TTL, point-in-time recovery, alarms) on hand-built tables."""
+"""The DynamoDB checks (auto scaling, TTL, point-in-time recovery, alarms, deletion protection)
+on hand-built tables."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import pytest
 from conftest import (
     SCALING_POLICY_ACTION,
     by_resource,
+    dataset_denied,
     denied,
     dynamodb_table,
+    engine_findings,
     metric_alarm,
     only_verdict,
     run_check,
@@ -20,6 +23,7 @@ from auditor.findings import Status
 from auditor.models import PointInTimeRecovery, TimeToLive
 from checks.dynamodb import (
     dynamodb_table_autoscaling,
+    dynamodb_table_deletion_protection,
     dynamodb_table_has_alarm,
     dynamodb_table_pitr_enabled,
     dynamodb_table_ttl_enabled,
@@ -295,3 +299,30 @@ def test_alarm_on_another_table_or_namespace_does_not_count() -> None:
 
     assert verdict.status is Status.FAIL
     assert verdict.evidence == {"notifying_alarms": [], "silent_alarms": {}}
+
+
+# --- dynamodb_table_deletion_protection -----------------------------------------------------------
+
+
+def test_protected_table_passes_and_unprotected_fails() -> None:
+    protected = dynamodb_table("orders").model_copy(update={"deletion_protection": True})
+    snapshot = scope_snapshot(dynamodb_tables=[protected, dynamodb_table("sessions")])
+
+    verdicts = by_resource(run_check(dynamodb_table_deletion_protection, snapshot))
+
+    assert verdicts["orders"].status is Status.PASS
+    assert verdicts["orders"].message == "DynamoDB table orders has deletion protection enabled."
+    assert verdicts["sessions"].status is Status.FAIL
+    assert verdicts["sessions"].message == (
+        "DynamoDB table sessions can be deleted without first turning off deletion protection."
+    )
+    assert verdicts["sessions"].evidence == {"deletion_protection": False}
+
+
+def test_deletion_protection_is_an_error_when_tables_cannot_be_listed() -> None:
+    snapshot = scope_snapshot(dynamodb_tables=dataset_denied("dynamodb", "ListTables"))
+
+    [finding] = engine_findings(dynamodb_table_deletion_protection, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "ListTables"

@@ -20,7 +20,12 @@ from conftest import (
 from pydantic import ValidationError
 
 from auditor.findings import Status
-from auditor.models import NetworkInterface, SecurityGroup, SecurityGroupPermission
+from auditor.models import (
+    ElastiCacheCluster,
+    NetworkInterface,
+    SecurityGroup,
+    SecurityGroupPermission,
+)
 from checks.ec2 import (
     ec2_database_security_groups_private_only,
     ec2_default_security_group_restricts_all,
@@ -67,6 +72,8 @@ def security_group(
 
 
 def groups_scope(*groups: SecurityGroup, **datasets: Any) -> Any:
+    # The database-tier check reads ElastiCache clusters too; unless given, the region has none.
+    datasets.setdefault("elasticache_cache_clusters", [])
     return scope_snapshot(ec2_security_groups=list(groups), **datasets)
 
 
@@ -356,3 +363,71 @@ def test_database_tier_error_when_instances_cannot_be_read() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence["operation"] == "DescribeDBInstances"
+
+
+def cache_cluster(
+    cluster_id: str, *security_groups: str, group: str | None = None, engine: str = "redis"
+) -> ElastiCacheCluster:
+    return ElastiCacheCluster(
+        arn=f"arn:aws:elasticache:{REGION}:{ACCOUNT}:cluster:{cluster_id}",
+        id=cluster_id,
+        engine=engine,
+        replication_group_id=group,
+        security_group_ids=list(security_groups),
+    )
+
+
+def test_cache_clusters_are_judged_by_their_security_groups() -> None:
+    snapshot = groups_scope(
+        security_group("sg-cache", rule(ports=(6379, 6379), groups=("sg-app",))),
+        security_group("sg-open", rule(ports=(11211, 11211), cidrs=("0.0.0.0/0",))),
+        rds_db_instances=[],
+        elasticache_cache_clusters=[
+            cache_cluster("sessions", "sg-cache"),
+            cache_cluster("memo", "sg-open", engine="memcached"),
+        ],
+    )
+
+    verdicts = by_resource(run_check(ec2_database_security_groups_private_only, snapshot))
+
+    assert verdicts["sessions"].status is Status.PASS
+    assert verdicts["sessions"].resource.type == "AWS::ElastiCache::CacheCluster"
+    memo = verdicts["memo"]
+    assert memo.status is Status.FAIL
+    assert memo.message.startswith("ElastiCache cluster memo is reachable on a database port")
+    assert memo.evidence["outside_sources"][0]["ports"] == [11211]  # type: ignore[index]
+
+
+def test_a_replication_group_is_judged_once_with_all_its_node_clusters_groups() -> None:
+    snapshot = groups_scope(
+        security_group("sg-cache", rule(ports=(6379, 6379), groups=("sg-app",))),
+        security_group("sg-debug", rule(ports=(6379, 6379), cidrs=("203.0.113.9/32",))),
+        rds_db_instances=[],
+        elasticache_cache_clusters=[
+            cache_cluster("rate-limit-001", "sg-cache", group="rate-limit"),
+            cache_cluster("rate-limit-002", "sg-cache", "sg-debug", group="rate-limit"),
+        ],
+    )
+
+    verdict = only_verdict(ec2_database_security_groups_private_only, snapshot)
+
+    assert verdict.status is Status.FAIL
+    assert verdict.resource.id == "rate-limit"
+    assert verdict.resource.type == "AWS::ElastiCache::ReplicationGroup"
+    assert verdict.resource.arn == (
+        f"arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:rate-limit"
+    )
+    assert verdict.evidence["security_groups"] == ["sg-cache", "sg-debug"]
+    assert "sg-debug allows" in verdict.message
+
+
+def test_database_tier_error_when_cache_clusters_cannot_be_read() -> None:
+    snapshot = groups_scope(
+        rds_db_instances=[],
+        elasticache_cache_clusters=dataset_denied("elasticache", "DescribeCacheClusters"),
+    )
+
+    [finding] = engine_findings(ec2_database_security_groups_private_only, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "DescribeCacheClusters"

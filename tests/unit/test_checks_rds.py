@@ -1,23 +1,50 @@
-"""The RDS checks (Multi-AZ instances and clusters, instance alarms) on hand-built snapshots."""
+"""The RDS checks (Multi-AZ, alarms, backups, encryption, exposure, deletion protection,
+Performance Insights, Backtrack, read replicas and proxies) on hand-built snapshots."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
+import pytest
 from conftest import (
+    ACCOUNT,
     REGION,
     SCALING_POLICY_ACTION,
     SNS_TOPIC,
     aurora_member,
     by_resource,
+    dataset_denied,
     db_cluster,
     db_instance,
+    denied,
+    engine_findings,
     metric_alarm,
     only_verdict,
     run_check,
     scope_snapshot,
 )
+from pydantic import ValidationError
 
+from auditor.checkapi import Check
 from auditor.findings import Status
-from checks.rds import rds_cluster_multi_az, rds_instance_has_alarm, rds_instance_multi_az
+from auditor.models import DBCluster, DBProxy, DBProxyTarget, DBSnapshot
+from checks.rds import (
+    rds_cluster_backtrack_enabled,
+    rds_cluster_backup_retention,
+    rds_cluster_deletion_protection,
+    rds_cluster_multi_az,
+    rds_cluster_storage_encrypted,
+    rds_database_behind_proxy,
+    rds_instance_backup_retention,
+    rds_instance_deletion_protection,
+    rds_instance_has_alarm,
+    rds_instance_multi_az,
+    rds_instance_not_publicly_accessible,
+    rds_instance_performance_insights,
+    rds_instance_read_replica,
+    rds_instance_storage_encrypted,
+    rds_snapshot_encrypted,
+)
 
 # --- rds_instance_multi_az ----------------------------------------------------------------------
 
@@ -320,3 +347,403 @@ def test_cluster_members_are_judged_for_alarms_too() -> None:
 
     assert verdicts["aurora-1"].status is Status.PASS
     assert verdicts["aurora-2"].status is Status.FAIL
+
+
+# --- Shared helpers for the data-tier checks ----------------------------------------------------
+
+
+def cluster(identifier: str, engine: str = "aurora-postgresql", **fields: Any) -> DBCluster:
+    return DBCluster(
+        arn=f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{identifier}",
+        identifier=identifier,
+        engine=engine,
+        multi_az=False,
+        **fields,
+    )
+
+
+def snapshot(
+    identifier: str, *, kind: Literal["instance", "cluster"] = "instance", encrypted: bool
+) -> DBSnapshot:
+    kind_in_arn = "cluster-snapshot" if kind == "cluster" else "snapshot"
+    return DBSnapshot(
+        arn=f"arn:aws:rds:{REGION}:{ACCOUNT}:{kind_in_arn}:{identifier}",
+        identifier=identifier,
+        kind=kind,
+        source_identifier="orders",
+        snapshot_type="manual",
+        engine="postgres",
+        encrypted=encrypted,
+    )
+
+
+def proxy(name: str, *targets: tuple[str, str]) -> DBProxy:
+    return DBProxy(
+        arn=f"arn:aws:rds:{REGION}:{ACCOUNT}:db-proxy:prx-{name}",
+        name=name,
+        engine_family="POSTGRESQL",
+        targets=[DBProxyTarget(type=kind, resource_id=rid) for kind, rid in targets],
+    )
+
+
+def statuses(check: Check, **datasets: Any) -> dict[str, Status]:
+    return {v.resource.id: v.status for v in run_check(check, scope_snapshot(**datasets))}
+
+
+@pytest.mark.parametrize(
+    ("check", "dataset", "operation"),
+    [
+        (rds_instance_backup_retention, "rds_db_instances", "DescribeDBInstances"),
+        (rds_cluster_backup_retention, "rds_db_clusters", "DescribeDBClusters"),
+        (rds_instance_storage_encrypted, "rds_db_instances", "DescribeDBInstances"),
+        (rds_cluster_storage_encrypted, "rds_db_clusters", "DescribeDBClusters"),
+        (rds_snapshot_encrypted, "rds_db_snapshots", "DescribeDBSnapshots"),
+        (rds_instance_not_publicly_accessible, "rds_db_instances", "DescribeDBInstances"),
+        (rds_instance_deletion_protection, "rds_db_instances", "DescribeDBInstances"),
+        (rds_cluster_deletion_protection, "rds_db_clusters", "DescribeDBClusters"),
+        (rds_instance_performance_insights, "rds_db_instances", "DescribeDBInstances"),
+        (rds_cluster_backtrack_enabled, "rds_db_clusters", "DescribeDBClusters"),
+        (rds_instance_read_replica, "rds_db_instances", "DescribeDBInstances"),
+        (rds_database_behind_proxy, "rds_db_proxies", "DescribeDBProxies"),
+    ],
+)
+def test_an_unreadable_dataset_is_an_error_never_a_pass(
+    check: Check, dataset: str, operation: str
+) -> None:
+    readable: dict[str, Any] = {d: [] for d in check.metadata.datasets}
+    readable[dataset] = dataset_denied("rds", operation)
+
+    [finding] = engine_findings(check, scope_snapshot(**readable))
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == operation
+
+
+# --- rds_instance_backup_retention / rds_cluster_backup_retention --------------------------------
+
+
+def test_instance_backups_kept_seven_days_pass_and_fewer_fail() -> None:
+    found = statuses(
+        rds_instance_backup_retention,
+        rds_db_instances=[
+            db_instance("week", backup_retention_period=7),
+            db_instance("day", backup_retention_period=1),
+            db_instance("off", backup_retention_period=0),
+        ],
+    )
+
+    assert found == {"week": Status.PASS, "day": Status.FAIL, "off": Status.FAIL}
+
+
+def test_instance_retention_message_and_evidence() -> None:
+    db = db_instance("orders", backup_retention_period=3)
+
+    verdict = only_verdict(rds_instance_backup_retention, scope_snapshot(rds_db_instances=[db]))
+
+    assert verdict.message == "RDS DB instance orders keeps automated backups 3 day(s), under 7."
+    assert verdict.evidence == {"backup_retention_period": 3, "minimum_days": 7}
+
+
+def test_backups_turned_off_say_so() -> None:
+    db = db_instance("orders", backup_retention_period=0)
+
+    verdict = only_verdict(rds_instance_backup_retention, scope_snapshot(rds_db_instances=[db]))
+
+    assert "has automated backups turned off (retention 0 days)" in verdict.message
+
+
+def test_retention_minimum_is_a_parameter() -> None:
+    snapshot_ = scope_snapshot(rds_db_instances=[db_instance("orders", backup_retention_period=7)])
+
+    [verdict] = run_check(rds_instance_backup_retention, snapshot_, minimum_days=14)
+
+    assert verdict.status is Status.FAIL
+    assert verdict.evidence["minimum_days"] == 14
+
+
+def test_retention_minimum_outside_what_rds_allows_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        rds_instance_backup_retention.configure({"minimum_days": 36})
+
+
+def test_replicas_and_cluster_members_are_not_judged_for_instance_backups() -> None:
+    found = statuses(
+        rds_instance_backup_retention,
+        rds_db_instances=[
+            db_instance("orders", backup_retention_period=7),
+            db_instance("orders-replica", read_replica_source="orders"),
+            aurora_member("aurora-1", "aurora", f"{REGION}a"),
+        ],
+    )
+
+    assert found == {"orders": Status.PASS}
+
+
+def test_cluster_backup_retention_is_judged_per_cluster() -> None:
+    found = statuses(
+        rds_cluster_backup_retention,
+        rds_db_clusters=[
+            cluster("content", backup_retention_period=14),
+            cluster("reporting", backup_retention_period=1),
+        ],
+    )
+
+    assert found == {"content": Status.PASS, "reporting": Status.FAIL}
+
+
+# --- storage encryption ---------------------------------------------------------------------------
+
+
+def test_encrypted_instance_passes_and_unencrypted_fails() -> None:
+    found = statuses(
+        rds_instance_storage_encrypted,
+        rds_db_instances=[
+            db_instance("vault", storage_encrypted=True),
+            db_instance("plain"),
+            aurora_member("aurora-1", "aurora", f"{REGION}a"),  # the cluster's to judge
+        ],
+    )
+
+    assert found == {"vault": Status.PASS, "plain": Status.FAIL}
+
+
+def test_unencrypted_instance_message() -> None:
+    verdict = only_verdict(
+        rds_instance_storage_encrypted, scope_snapshot(rds_db_instances=[db_instance("plain")])
+    )
+
+    assert verdict.message == "RDS DB instance plain stores its data unencrypted."
+    assert verdict.evidence == {"storage_encrypted": False}
+
+
+def test_cluster_encryption_is_judged_on_the_cluster() -> None:
+    found = statuses(
+        rds_cluster_storage_encrypted,
+        rds_db_clusters=[cluster("vault", storage_encrypted=True), cluster("plain")],
+    )
+
+    assert found == {"vault": Status.PASS, "plain": Status.FAIL}
+
+
+def test_snapshots_of_instances_and_clusters_are_judged() -> None:
+    verdicts = by_resource(
+        run_check(
+            rds_snapshot_encrypted,
+            scope_snapshot(
+                rds_db_snapshots=[
+                    snapshot("nightly", encrypted=True),
+                    snapshot("before-migration", kind="cluster", encrypted=False),
+                ]
+            ),
+        )
+    )
+
+    assert verdicts["nightly"].status is Status.PASS
+    assert verdicts["nightly"].resource.type == "AWS::RDS::DBSnapshot"
+    failing = verdicts["before-migration"]
+    assert failing.status is Status.FAIL
+    assert failing.resource.type == "AWS::RDS::DBClusterSnapshot"
+    assert failing.message == (
+        "RDS manual DB cluster snapshot before-migration of orders is not encrypted."
+    )
+    assert failing.evidence == {"encrypted": False, "snapshot_type": "manual", "source": "orders"}
+
+
+# --- rds_instance_not_publicly_accessible ---------------------------------------------------------
+
+
+def test_public_instance_fails_and_private_passes_cluster_members_included() -> None:
+    public_member = db_instance(
+        "aurora-1", engine="aurora-mysql", cluster_identifier="aurora", publicly_accessible=True
+    )
+    found = statuses(
+        rds_instance_not_publicly_accessible,
+        rds_db_instances=[db_instance("private"), public_member],
+    )
+
+    assert found == {"private": Status.PASS, "aurora-1": Status.FAIL}
+
+
+def test_public_instance_names_its_security_groups() -> None:
+    db = db_instance("open", publicly_accessible=True, vpc_security_group_ids=["sg-0123"])
+
+    verdict = only_verdict(
+        rds_instance_not_publicly_accessible, scope_snapshot(rds_db_instances=[db])
+    )
+
+    assert "is publicly accessible" in verdict.message
+    assert verdict.evidence == {"publicly_accessible": True, "security_groups": ["sg-0123"]}
+
+
+# --- deletion protection --------------------------------------------------------------------------
+
+
+def test_instance_deletion_protection() -> None:
+    found = statuses(
+        rds_instance_deletion_protection,
+        rds_db_instances=[
+            db_instance("guarded", deletion_protection=True),
+            db_instance("bare"),
+            aurora_member("aurora-1", "aurora", f"{REGION}a"),
+        ],
+    )
+
+    assert found == {"guarded": Status.PASS, "bare": Status.FAIL}
+
+
+def test_cluster_deletion_protection() -> None:
+    found = statuses(
+        rds_cluster_deletion_protection,
+        rds_db_clusters=[cluster("guarded", deletion_protection=True), cluster("bare")],
+    )
+
+    assert found == {"guarded": Status.PASS, "bare": Status.FAIL}
+
+
+# --- rds_instance_performance_insights ------------------------------------------------------------
+
+
+def test_performance_insights_is_judged_on_every_instance() -> None:
+    found = statuses(
+        rds_instance_performance_insights,
+        rds_db_instances=[
+            db_instance("tuned", performance_insights_enabled=True),
+            aurora_member("aurora-1", "aurora", f"{REGION}a"),
+        ],
+    )
+
+    assert found == {"tuned": Status.PASS, "aurora-1": Status.FAIL}
+
+
+# --- rds_cluster_backtrack_enabled ----------------------------------------------------------------
+
+
+def test_backtrack_is_judged_on_aurora_mysql_only() -> None:
+    verdicts = by_resource(
+        run_check(
+            rds_cluster_backtrack_enabled,
+            scope_snapshot(
+                rds_db_clusters=[
+                    cluster("rewindable", "aurora-mysql", backtrack_window=86400),
+                    cluster("fixed", "aurora-mysql"),
+                    cluster("postgres", "aurora-postgresql"),
+                ]
+            ),
+        )
+    )
+
+    assert set(verdicts) == {"rewindable", "fixed"}
+    assert verdicts["rewindable"].status is Status.PASS
+    assert verdicts["rewindable"].message == (
+        "Aurora MySQL DB cluster rewindable can backtrack 24 hour(s)."
+    )
+    assert verdicts["fixed"].status is Status.FAIL
+    assert verdicts["fixed"].evidence == {"backtrack_window_seconds": 0, "engine": "aurora-mysql"}
+
+
+# --- rds_instance_read_replica --------------------------------------------------------------------
+
+
+def test_every_primary_is_judged_for_replicas_without_a_tag_selection() -> None:
+    verdicts = by_resource(
+        run_check(
+            rds_instance_read_replica,
+            scope_snapshot(
+                rds_db_instances=[
+                    db_instance("catalog", read_replicas=["catalog-replica"]),
+                    db_instance("catalog-replica", read_replica_source="catalog"),
+                    db_instance("orders"),
+                    aurora_member("aurora-1", "aurora", f"{REGION}a"),
+                ]
+            ),
+        )
+    )
+
+    assert {k: v.status for k, v in verdicts.items()} == {
+        "catalog": Status.PASS,
+        "orders": Status.FAIL,
+    }
+    assert verdicts["catalog"].evidence == {"read_replicas": ["catalog-replica"]}
+
+
+def test_tag_selection_narrows_the_judged_primaries() -> None:
+    snapshot_ = scope_snapshot(
+        rds_db_instances=[
+            db_instance("catalog", tags={"workload": "read-heavy"}),
+            db_instance("ledger", tags={"workload": "write-heavy"}),
+            db_instance("search", tags={"reads": "yes"}),
+        ]
+    )
+
+    verdicts = run_check(
+        rds_instance_read_replica, snapshot_, tags=["workload=read-heavy", "reads"]
+    )
+
+    assert sorted(v.resource.id for v in verdicts) == ["catalog", "search"]
+
+
+def test_a_tag_selector_without_a_key_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        rds_instance_read_replica.configure({"tags": ["=read-heavy"]})
+
+
+# --- rds_database_behind_proxy --------------------------------------------------------------------
+
+
+def test_instances_and_clusters_targeted_by_a_proxy_pass() -> None:
+    verdicts = by_resource(
+        run_check(
+            rds_database_behind_proxy,
+            scope_snapshot(
+                rds_db_proxies=[
+                    proxy("app", ("RDS_INSTANCE", "users-db")),
+                    proxy("content", ("TRACKED_CLUSTER", "lessons")),
+                ],
+                rds_db_instances=[
+                    db_instance("users-db"),
+                    db_instance("analytics-db", engine="mysql"),
+                    db_instance("legacy", engine="oracle-ee"),  # RDS Proxy cannot front Oracle
+                ],
+                rds_db_clusters=[cluster("lessons")],
+            ),
+        )
+    )
+
+    assert {k: v.status for k, v in verdicts.items()} == {
+        "users-db": Status.PASS,
+        "analytics-db": Status.FAIL,
+        "lessons": Status.PASS,
+    }
+    assert verdicts["lessons"].resource.type == "AWS::RDS::DBCluster"
+    assert (
+        verdicts["users-db"].message == "RDS DB instance users-db is reached through RDS Proxy app."
+    )
+    assert verdicts["analytics-db"].evidence == {"proxies": []}
+
+
+def test_unreadable_proxy_targets_make_an_unproxied_database_an_error() -> None:
+    error = denied("rds", "DescribeDBProxyTargets", "mystery")
+    locked = DBProxy(arn="arn:aws:rds:::db-proxy:prx-mystery", name="mystery", targets=error)
+    snapshot_ = scope_snapshot(
+        rds_db_proxies=[locked, proxy("app", ("RDS_INSTANCE", "users-db"))],
+        rds_db_instances=[db_instance("users-db"), db_instance("orders")],
+        rds_db_clusters=[],
+    )
+
+    verdicts = by_resource(run_check(rds_database_behind_proxy, snapshot_))
+
+    assert verdicts["users-db"].status is Status.PASS  # a readable proxy fronts it
+    assert verdicts["orders"].status is Status.ERROR
+    assert verdicts["orders"].error == error
+
+
+def test_proxy_check_honours_the_tag_selection() -> None:
+    snapshot_ = scope_snapshot(
+        rds_db_proxies=[],
+        rds_db_instances=[db_instance("api-db", tags={"client": "lambda"}), db_instance("batch")],
+        rds_db_clusters=[],
+    )
+
+    [verdict] = run_check(rds_database_behind_proxy, snapshot_, tags=["client=lambda"])
+
+    assert (verdict.resource.id, verdict.status) == ("api-db", Status.FAIL)

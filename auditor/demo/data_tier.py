@@ -1,0 +1,255 @@
+"""Seeds the data tier of the demo account beyond the core databases: a well-run catalog database
+(encrypted, backed up for a week, protected, tuned, replicated and behind an RDS Proxy), an Aurora
+MySQL cluster that can backtrack, a database someone made public, a DynamoDB table protected
+from deletion, DAX and ElastiCache caches done well and in a hurry, so each data-tier check has a
+good and a bad example.
+
+us-east-1 is the well-run side of the app; eu-west-1 holds what was set up in a hurry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+ClientFactory = Callable[[str, str], Any]
+
+_US, _EU = "us-east-1", "eu-west-1"
+# moto insists on a master password; this one is obviously not a secret.
+_CREDENTIALS = {"MasterUsername": "lingo_admin", "MasterUserPassword": "demo-password-not-secret"}
+
+
+def _tags(component: str) -> list[dict[str, str]]:
+    return [
+        {"Key": "app", "Value": "lingo"},
+        {"Key": "env", "Value": "prod"},
+        {"Key": "component", "Value": component},
+    ]
+
+
+# ---------------------------------------------------------------- RDS
+
+
+def _turn_on_performance_insights(rds: Any, identifier: str, region: str, account: str) -> None:
+    """moto 5.2 accepts EnablePerformanceInsights and drops it; the demo only ever runs on an
+    in-process moto, so where the flag did not stick it is set on moto's own model."""
+    [db] = rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
+    if db.get("PerformanceInsightsEnabled"):
+        return
+    from moto.backends import get_backend
+
+    model: Any = get_backend("rds")[account][region].databases[identifier]
+    model.performance_insights_enabled = True
+
+
+def _proxy(client: ClientFactory, region: str, account: str, name: str, target: str) -> None:
+    ec2 = client("ec2", region)
+    subnets = sorted(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"])[:2]
+    rds = client("rds", region)
+    rds.create_db_proxy(
+        DBProxyName=name,
+        EngineFamily="POSTGRESQL",
+        Auth=[
+            {
+                "AuthScheme": "SECRETS",
+                "SecretArn": f"arn:aws:secretsmanager:{region}:{account}:secret:{target}-app",
+                "IAMAuth": "REQUIRED",
+            }
+        ],
+        RoleArn=f"arn:aws:iam::{account}:role/{name}-secrets",
+        VpcSubnetIds=subnets,
+        RequireTLS=True,
+        Tags=_tags("catalog"),
+    )
+    rds.register_db_proxy_targets(DBProxyName=name, DBInstanceIdentifiers=[target])
+
+
+def _seed_rds_us(client: ClientFactory, account: str) -> None:
+    rds = client("rds", _US)
+    # Read all day by every lesson screen: replicated, pooled, and everything else done right.
+    rds.create_db_instance(
+        DBInstanceIdentifier="lesson-catalog-db",
+        Engine="postgres",
+        EngineVersion="16.3",
+        DBInstanceClass="db.m6g.large",
+        AllocatedStorage=100,
+        MultiAZ=True,
+        StorageEncrypted=True,
+        BackupRetentionPeriod=7,
+        DeletionProtection=True,
+        PubliclyAccessible=False,
+        EnablePerformanceInsights=True,
+        Tags=_tags("catalog"),
+        **_CREDENTIALS,
+    )
+    _turn_on_performance_insights(rds, "lesson-catalog-db", _US, account)
+    rds.create_db_instance_read_replica(
+        DBInstanceIdentifier="lesson-catalog-db-replica",
+        SourceDBInstanceIdentifier="lesson-catalog-db",
+        Tags=_tags("catalog"),
+    )
+    _proxy(client, _US, account, "lesson-catalog-proxy", "lesson-catalog-db")
+    # Aurora MySQL that can rewind a bad migration, in two zones, encrypted and protected.
+    rds.create_db_cluster(
+        DBClusterIdentifier="audio-index",
+        Engine="aurora-mysql",
+        StorageEncrypted=True,
+        DeletionProtection=True,
+        BackupRetentionPeriod=14,
+        BacktrackWindow=86400,
+        Tags=_tags("content"),
+        **_CREDENTIALS,
+    )
+    for number, zone in ((1, "us-east-1a"), (2, "us-east-1b")):
+        rds.create_db_instance(
+            DBInstanceIdentifier=f"audio-index-{number}",
+            DBClusterIdentifier="audio-index",
+            Engine="aurora-mysql",
+            DBInstanceClass="db.r6g.large",
+            AvailabilityZone=zone,
+            Tags=_tags("content"),
+        )
+
+
+def _seed_rds_eu(client: ClientFactory) -> None:
+    # A copy of the analytics data for a BI tool outside the VPC, opened to the internet.
+    client("rds", _EU).create_db_instance(
+        DBInstanceIdentifier="bi-export-db",
+        Engine="mysql",
+        EngineVersion="8.0.36",
+        DBInstanceClass="db.t3.medium",
+        AllocatedStorage=20,
+        PubliclyAccessible=True,
+        BackupRetentionPeriod=0,
+        Tags=_tags("analytics"),
+        **_CREDENTIALS,
+    )
+
+
+# ---------------------------------------------------------------- DynamoDB
+
+
+def _seed_dynamodb_us(client: ClientFactory) -> None:
+    # The table every learner's progress lives in cannot be dropped by a stray script.
+    client("dynamodb", _US).update_table(TableName="user-progress", DeletionProtectionEnabled=True)
+
+
+# ---------------------------------------------------------------- DAX
+
+_DAX_ROLE = "dax-table-access"
+
+
+def _wait_until_available(dax: Any, name: str) -> None:
+    """moto moves a new cluster from "creating" to "available" after a few describes, as AWS
+    does after some minutes; only then does it list the nodes."""
+    for _ in range(10):
+        [cluster] = dax.describe_clusters(ClusterNames=[name])["Clusters"]
+        if cluster["Status"] == "available":
+            return
+
+
+def _place_dax_nodes(name: str, zones: list[str], region: str, account: str) -> None:
+    """moto 5.2 ignores AvailabilityZones and puts every node in zone "a"; the demo only ever
+    runs on an in-process moto, so the nodes are placed where they were asked for."""
+    from moto.backends import get_backend
+
+    cluster: Any = get_backend("dax")[account][region].clusters[name]
+    for node, zone in zip(cluster.nodes, zones, strict=True):
+        node.availability_zone = zone
+
+
+def _seed_dax(client: ClientFactory, region: str, account: str) -> None:
+    dax = client("dax", region)
+    role = f"arn:aws:iam::{account}:role/{_DAX_ROLE}"
+    if region == _US:
+        # In front of user-progress: three nodes in three zones, encrypted both ways.
+        zones = [f"{region}{z}" for z in "abc"]
+        dax.create_cluster(
+            ClusterName="progress-cache",
+            NodeType="dax.r5.large",
+            ReplicationFactor=3,
+            AvailabilityZones=zones,
+            IamRoleArn=role,
+            SSESpecification={"Enabled": True},
+            ClusterEndpointEncryptionType="TLS",
+            Tags=_tags("progress"),
+        )
+        _wait_until_available(dax, "progress-cache")
+        _place_dax_nodes("progress-cache", zones, region, account)
+    else:
+        # A one-node trial cache in front of streaks that quietly became production.
+        dax.create_cluster(
+            ClusterName="streaks-cache",
+            NodeType="dax.t3.small",
+            ReplicationFactor=1,
+            IamRoleArn=role,
+            Tags=_tags("progress"),
+        )
+        _wait_until_available(dax, "streaks-cache")
+
+
+# ---------------------------------------------------------------- ElastiCache
+
+
+def _seed_elasticache(client: ClientFactory, region: str) -> None:
+    cache = client("elasticache", region)
+    if region == _US:
+        # Sessions in two zones: fails over, encrypted both ways, a week of snapshots.
+        cache.create_replication_group(
+            ReplicationGroupId="session-store",
+            ReplicationGroupDescription="lingo user sessions",
+            Engine="redis",
+            CacheNodeType="cache.r6g.large",
+            NumCacheClusters=2,
+            PreferredCacheClusterAZs=["us-east-1a", "us-east-1b"],
+            AutomaticFailoverEnabled=True,
+            MultiAZEnabled=True,
+            AtRestEncryptionEnabled=True,
+            TransitEncryptionEnabled=True,
+            SnapshotRetentionLimit=7,
+            AutoMinorVersionUpgrade=True,
+            Tags=_tags("accounts"),
+        )
+        # League rankings on one patched node with daily snapshots.
+        cache.create_cache_cluster(
+            CacheClusterId="league-rankings",
+            Engine="redis",
+            CacheNodeType="cache.t4g.medium",
+            NumCacheNodes=1,
+            AutoMinorVersionUpgrade=True,
+            SnapshotRetentionLimit=3,
+            Tags=_tags("social"),
+        )
+    else:
+        # Rate-limit counters on one unencrypted node, never backed up.
+        cache.create_replication_group(
+            ReplicationGroupId="rate-limiter",
+            ReplicationGroupDescription="lingo api rate limits",
+            Engine="redis",
+            CacheNodeType="cache.t4g.small",
+            NumCacheClusters=1,
+            Tags=_tags("edge"),
+        )
+        # A scratch node for a load test, pinned to the version it started on.
+        cache.create_cache_cluster(
+            CacheClusterId="load-test-scratch",
+            Engine="redis",
+            CacheNodeType="cache.t4g.small",
+            NumCacheNodes=1,
+            AutoMinorVersionUpgrade=False,
+            Tags=_tags("edge"),
+        )
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def seed_data_tier(client: ClientFactory, region: str, account: str) -> None:
+    """Create the data-tier examples of `region` (one of the two demo regions)."""
+    if region == _US:
+        _seed_rds_us(client, account)
+        _seed_dynamodb_us(client)
+    else:
+        _seed_rds_eu(client)
+    _seed_dax(client, region, account)
+    _seed_elasticache(client, region)

@@ -1,0 +1,197 @@
+"""Benchmark: the real `auditor scan` against a synthetic estate in a moto server, through a
+loopback proxy that adds a fixed latency to every request, as a real AWS API call has.
+
+    python bench/run.py --scale 10 [--latency 0.05]
+
+Prints wall time, the scan's peak RSS, requests sent (counted by the proxy), requests per
+resource, the latency floor (what the concurrency caps and published rates allow at this
+latency) and the ratio of `auditor --help` to `python -c pass` start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+import botocore.session  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
+
+from auditor.limits import limit_for  # noqa: E402
+from bench.estate import REGIONS, seed  # noqa: E402
+from tests.e2e.conftest import auditor_executable, clean_env  # noqa: E402
+from tests.support.awsproxy import AwsProxy  # noqa: E402
+
+WORKERS = 32  # auditor.collect.collect_all's thread pool
+
+# Runs argv, exits with its code, and prints the peak RSS (KiB) of that child alone.
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+class LatencyProxy(AwsProxy):
+    """The recording proxy with TCP_NODELAY on its client side: otherwise a response's headers
+    and body go out as two small writes, and Nagle's algorithm meeting the client's delayed ACK
+    adds about 40 ms to every request on top of the latency asked for."""
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        class Handler(super()._handler()):  # type: ignore[misc]
+            disable_nagle_algorithm = True
+
+        return Handler
+
+
+def _serve(ready: multiprocessing.Queue[int], stop: Any) -> None:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    ready.put(server.get_host_and_port()[1])
+    stop.wait()
+    server.stop()
+
+
+def _signing_names() -> dict[str, str]:
+    """Signing name (what the proxy sees) -> boto3 client name (what the limits table keys)."""
+    session = botocore.session.get_session()
+    names = {}
+    for service in session.get_available_services():
+        signing = session.get_service_model(service).signing_name
+        names.setdefault(signing, service)
+    names["monitoring"] = "cloudwatch"
+    names["apigateway"] = "apigateway"
+    return names
+
+
+def latency_floor(requests: Counter[tuple[str, str]], latency: float) -> tuple[float, float]:
+    """(requests × latency ÷ the concurrency the caps allow,
+    the tightest bound any one (service, region) gate sets with its cap and rate)."""
+    names = _signing_names()
+    limits = {key: limit_for(names.get(key[0], key[0])) for key in requests}
+    allowed = min(WORKERS, sum(limit.concurrency for limit in limits.values()))
+    total = sum(requests.values())
+    simple = total * latency / allowed
+    per_gate = max(
+        max(n * latency / limits[key].concurrency, (n - limits[key].burst) / limits[key].rate)
+        for key, n in requests.items()
+    )
+    return simple, max(simple, per_gate)
+
+
+def help_ratio(runs: int = 7) -> tuple[float, float]:
+    def best(argv: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(argv, check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    return best([auditor_executable(), "--help"]), best([sys.executable, "-c", "pass"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    # The server runs in its own process: in this one it would share a GIL with the proxy.
+    ready: multiprocessing.Queue[int] = multiprocessing.Queue()
+    stop = multiprocessing.Event()
+    server = multiprocessing.Process(target=_serve, args=(ready, stop), daemon=True)
+    server.start()
+    try:
+        host, port = "127.0.0.1", ready.get(timeout=60)
+        started = time.perf_counter()
+        resources = seed(f"http://{host}:{port}", args.scale)
+        print(f"seeded {sum(resources.values())} resources in {time.perf_counter() - started:.1f}s")
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            LatencyProxy(port, latency=args.latency) as proxy,
+        ):
+            out = Path(tmp) / "out"
+            command = [
+                auditor_executable(),
+                "scan",
+                "--endpoint-url",
+                proxy.url,
+                "--output-dir",
+                str(out),
+            ]
+            command += [a for r in REGIONS for a in ("--region", r)]
+            command += ["--format", "json,html", "--fail-on", "none", "--quiet"]
+            started = time.perf_counter()
+            # Through a small launcher: a child forked from this (moto-laden) process would
+            # count the parent's pages in its own peak RSS until it execs.
+            scan = subprocess.run(
+                [sys.executable, "-c", _MEASURE, *command],
+                env=clean_env(Path(tmp)),
+                capture_output=True,
+                text=True,
+            )
+            wall = time.perf_counter() - started
+            if scan.returncode not in (0, 3):
+                raise SystemExit(f"scan failed ({scan.returncode}):\n{scan.stderr}")
+            peak_mb = int(scan.stdout.strip().splitlines()[-1]) / 1024
+            # The scan's last progress line (stderr) says how long collection itself took.
+            collected = re.findall(r"collected \d+/\d+ datasets.*\((\d+\.\d+)s\)", scan.stderr)
+            collection = float(collected[-1]) if collected else float("nan")
+            per_gate = Counter((r.service, r.region) for r in proxy.requests)
+            report_mb = (out / "auditor-report.json").stat().st_size / 1e6
+    finally:
+        stop.set()
+        server.join(timeout=30)
+    total = sum(per_gate.values())
+    simple, floor = latency_floor(per_gate, args.latency)
+    help_time, python_time = help_ratio()
+    count = sum(resources.values())
+    print(f"scale                 {args.scale} ({count} resources, {len(REGIONS)} regions)")
+    print(f"latency per request   {args.latency * 1000:.0f} ms")
+    print(
+        f"wall time             {wall:.1f} s (collection {collection:.1f} s; the rest is "
+        "start-up, evaluation and reports)"
+    )
+    print(f"peak RSS (scan)       {peak_mb:.0f} MB")
+    print(f"requests sent         {total}")
+    print(f"requests per resource {total / count:.2f}")
+    print(
+        f"latency floor         {floor:.1f} s (requests × latency ÷ allowed concurrency: "
+        f"{simple:.1f} s)"
+    )
+    if floor > 0:
+        print(f"wall ÷ floor          {wall / floor:.2f}")
+    # A collector sends its per-resource reads one after another: the busiest gate's requests
+    # in a row bound the wall time from below more tightly than the caps do.
+    serial = max(per_gate.values()) * args.latency
+    if serial > 0:
+        print(f"busiest gate serially {serial:.1f} s (wall ÷ that {wall / serial:.2f})")
+    print(f"JSON report           {report_mb:.1f} MB")
+    print(
+        f"auditor --help        {help_time:.2f} s (python -c pass {python_time:.2f} s, "
+        f"ratio {help_time / python_time:.1f})"
+    )
+    busiest = ", ".join(f"{s}@{r} {n}" for (s, r), n in per_gate.most_common(5))
+    print(f"busiest gates         {busiest}")
+
+
+if __name__ == "__main__":
+    main()
