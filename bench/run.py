@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,43 @@ def help_ratio(runs: int = 7) -> tuple[float, float]:
     return best([auditor_executable(), "--help"]), best([sys.executable, "-c", "pass"])
 
 
+@dataclass
+class ScanRun:
+    wall: float
+    collection: float
+    peak_mb: float
+    report_mb: float
+
+
+def _scan(proxy: AwsProxy) -> ScanRun:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        command = [auditor_executable(), "scan", "--endpoint-url", proxy.url]
+        command += ["--output-dir", str(out)]
+        command += [a for r in REGIONS for a in ("--region", r)]
+        command += ["--format", "json,html", "--fail-on", "none", "--quiet"]
+        started = time.perf_counter()
+        # Through a small launcher: a child forked from this (moto-laden) process would
+        # count the parent's pages in its own peak RSS until it execs.
+        scan = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command],
+            env=clean_env(Path(tmp)),
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - started
+        if scan.returncode not in (0, 3):
+            raise SystemExit(f"scan failed ({scan.returncode}):\n{scan.stderr}")
+        # The scan's last progress line (stderr) says how long collection itself took.
+        collected = re.findall(r"collected \d+/\d+ datasets.*\((\d+\.\d+)s\)", scan.stderr)
+        return ScanRun(
+            wall=wall,
+            collection=float(collected[-1]) if collected else float("nan"),
+            peak_mb=int(scan.stdout.strip().splitlines()[-1]) / 1024,
+            report_mb=(out / "auditor-report.json").stat().st_size / 1e6,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
@@ -124,39 +162,15 @@ def main() -> None:
         started = time.perf_counter()
         resources = seed(f"http://{host}:{port}", args.scale)
         print(f"seeded {sum(resources.values())} resources in {time.perf_counter() - started:.1f}s")
-        with (
-            tempfile.TemporaryDirectory() as tmp,
-            LatencyProxy(port, latency=args.latency) as proxy,
-        ):
-            out = Path(tmp) / "out"
-            command = [
-                auditor_executable(),
-                "scan",
-                "--endpoint-url",
-                proxy.url,
-                "--output-dir",
-                str(out),
-            ]
-            command += [a for r in REGIONS for a in ("--region", r)]
-            command += ["--format", "json,html", "--fail-on", "none", "--quiet"]
-            started = time.perf_counter()
-            # Through a small launcher: a child forked from this (moto-laden) process would
-            # count the parent's pages in its own peak RSS until it execs.
-            scan = subprocess.run(
-                [sys.executable, "-c", _MEASURE, *command],
-                env=clean_env(Path(tmp)),
-                capture_output=True,
-                text=True,
-            )
-            wall = time.perf_counter() - started
-            if scan.returncode not in (0, 3):
-                raise SystemExit(f"scan failed ({scan.returncode}):\n{scan.stderr}")
-            peak_mb = int(scan.stdout.strip().splitlines()[-1]) / 1024
-            # The scan's last progress line (stderr) says how long collection itself took.
-            collected = re.findall(r"collected \d+/\d+ datasets.*\((\d+\.\d+)s\)", scan.stderr)
-            collection = float(collected[-1]) if collected else float("nan")
+        with LatencyProxy(port, latency=0.0) as proxy:
+            # The same scan with no added latency first: what the machine, the moto server
+            # and the fixed costs take on their own; the second run adds only the latency.
+            _scan(proxy)  # warm-up: bytecode and page caches, the server's first-call costs
+            zero = _scan(proxy)
+            proxy.requests.clear()
+            proxy.latency = args.latency
+            run = _scan(proxy)
             per_gate = Counter((r.service, r.region) for r in proxy.requests)
-            report_mb = (out / "auditor-report.json").stat().st_size / 1e6
     finally:
         stop.set()
         server.join(timeout=30)
@@ -167,10 +181,14 @@ def main() -> None:
     print(f"scale                 {args.scale} ({count} resources, {len(REGIONS)} regions)")
     print(f"latency per request   {args.latency * 1000:.0f} ms")
     print(
-        f"wall time             {wall:.1f} s (collection {collection:.1f} s; the rest is "
-        "start-up, evaluation and reports)"
+        f"wall time             {run.wall:.1f} s (collection {run.collection:.1f} s; the rest "
+        "is start-up, evaluation and reports)"
     )
-    print(f"peak RSS (scan)       {peak_mb:.0f} MB")
+    print(
+        f"same scan, 0 latency  {zero.wall:.1f} s (collection {zero.collection:.1f} s): the "
+        "machine, the moto server and fixed costs"
+    )
+    print(f"peak RSS (scan)       {run.peak_mb:.0f} MB")
     print(f"requests sent         {total}")
     print(f"requests per resource {total / count:.2f}")
     print(
@@ -178,13 +196,18 @@ def main() -> None:
         f"{simple:.1f} s)"
     )
     if floor > 0:
-        print(f"wall ÷ floor          {wall / floor:.2f}")
+        print(f"wall ÷ floor          {run.wall / floor:.2f}")
+        added = run.wall - zero.wall
+        print(
+            f"latency's cost        {added:.1f} s (wall − 0-latency wall; "
+            f"÷ floor {added / floor:.2f})"
+        )
     # A collector sends its per-resource reads one after another: the busiest gate's requests
     # in a row bound the wall time from below more tightly than the caps do.
     serial = max(per_gate.values()) * args.latency
     if serial > 0:
-        print(f"busiest gate serially {serial:.1f} s (wall ÷ that {wall / serial:.2f})")
-    print(f"JSON report           {report_mb:.1f} MB")
+        print(f"busiest gate serially {serial:.1f} s (wall ÷ that {run.wall / serial:.2f})")
+    print(f"JSON report           {run.report_mb:.1f} MB")
     print(
         f"auditor --help        {help_time:.2f} s (python -c pass {python_time:.2f} s, "
         f"ratio {help_time / python_time:.1f})"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pydantic import JsonValue
+from pydantic import Field, JsonValue
 
-from auditor.checkapi import Scope, Verdict, check, failed, passed, unreadable
+from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, passed, unreadable
 from auditor.datasets import CLOUDWATCH_METRIC_ALARMS, DYNAMODB_TABLES
-from auditor.findings import Remediation, ResourceRef, Severity
+from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, DynamoDBTable, ScalableTarget
 from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
 
@@ -316,3 +316,109 @@ def dynamodb_table_deletion_protection(scope: Scope) -> Iterable[Verdict]:
             f"DynamoDB table {table.name} {state}.",
             deletion_protection=table.deletion_protection,
         )
+
+
+class TableClassPrices(CheckParameters):
+    """Monthly list prices of the Standard class (us-east-1 by default) and how the
+    Standard-Infrequent Access class differs from them."""
+
+    storage_per_gb_month: float = Field(default=0.25, gt=0)
+    read_capacity_unit_hour: float = Field(default=0.00013, gt=0)
+    write_capacity_unit_hour: float = Field(default=0.00065, gt=0)
+    # The study materials' figure: "IA 클래스로 60% 절감" (storage 60% cheaper).
+    ia_storage_discount_percent: float = Field(default=60.0, gt=0, lt=100)
+    # Reads and writes cost 25% more on Standard-IA.
+    ia_throughput_premium_percent: float = Field(default=25.0, ge=0)
+    # Below this saving a switch is not worth a finding.
+    minimum_saving_percent: float = Field(default=10.0, ge=0, lt=100)
+
+
+_HOURS_PER_MONTH = 730
+_STANDARD, _STANDARD_IA = "STANDARD", "STANDARD_INFREQUENT_ACCESS"
+
+
+def _monthly_costs(table: DynamoDBTable, prices: TableClassPrices) -> dict[str, float]:
+    """Estimated monthly storage + provisioned throughput cost of the table in each class."""
+    reads = table.read_capacity_units + sum(
+        i.read_capacity_units for i in table.global_secondary_indexes
+    )
+    writes = table.write_capacity_units + sum(
+        i.write_capacity_units for i in table.global_secondary_indexes
+    )
+    throughput = _HOURS_PER_MONTH * (
+        reads * prices.read_capacity_unit_hour + writes * prices.write_capacity_unit_hour
+    )
+    storage = table.size_bytes / 1024**3 * prices.storage_per_gb_month
+    return {
+        _STANDARD: storage + throughput,
+        _STANDARD_IA: storage * (1 - prices.ia_storage_discount_percent / 100)
+        + throughput * (1 + prices.ia_throughput_premium_percent / 100),
+    }
+
+
+# LOW: a cost finding, no risk to data or availability.
+@check(
+    id="dynamodb_table_class_fits_cost",
+    title="Provisioned DynamoDB tables use the table class that costs less",
+    service="dynamodb",
+    severity=Severity.LOW,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES],
+    parameters=TableClassPrices,
+    rationale=(
+        "Study materials (Databases, the AWS Database notes' cost table: 'table_class: IA "
+        "클래스로 60% 절감'): the Standard-Infrequent Access class stores data 60% cheaper and "
+        "charges 25% more for reads and writes, so a large, rarely used table costs much less "
+        "on it, and a small busy one more. The check estimates both classes' monthly cost from "
+        "the table's size and provisioned capacity (table and indexes) at list prices "
+        "(parameters) and fails when the other class would save at least the minimum saving. "
+        "On-demand tables are not judged: their request cost needs CloudWatch usage metrics. "
+        "No FSBP or CIS control covers this."
+    ),
+    remediation=Remediation(
+        console=(
+            "DynamoDB console > Tables > select the table > Actions > Update table class > "
+            "choose DynamoDB Standard-IA (or Standard) > Save changes."
+        ),
+        cli=(
+            "aws dynamodb update-table --table-name <table> "
+            "--table-class STANDARD_INFREQUENT_ACCESS"
+        ),
+        terraform='aws_dynamodb_table: table_class = "STANDARD_INFREQUENT_ACCESS"',
+    ),
+    references=[
+        f"{_GUIDE}/HowItWorks.TableClasses.html",
+        f"{_GUIDE}/CostOptimization_TableClass.html",
+    ],
+)
+def dynamodb_table_class_fits_cost(scope: Scope) -> Iterable[Verdict]:
+    """TableSizeBytes is refreshed by AWS about every six hours: good enough for a monthly
+    cost estimate."""
+    prices = scope.parameters(TableClassPrices)
+    for table in scope.get(DYNAMODB_TABLES):
+        if table.billing_mode != "PROVISIONED":
+            continue
+        costs = _monthly_costs(table, prices)
+        current = table.table_class if table.table_class in costs else _STANDARD
+        other = _STANDARD_IA if current == _STANDARD else _STANDARD
+        saving = costs[current] - costs[other]
+        percent = 100 * saving / costs[current] if costs[current] else 0.0
+        evidence: dict[str, JsonValue] = {
+            "table_class": table.table_class,
+            "size_gb": round(table.size_bytes / 1024**3, 2),
+            "monthly_cost_standard": round(costs[_STANDARD], 2),
+            "monthly_cost_standard_ia": round(costs[_STANDARD_IA], 2),
+        }
+        ref = _table_ref(table)
+        if percent >= prices.minimum_saving_percent:
+            message = (
+                f"DynamoDB table {table.name} would cost about {percent:.0f}% less on "
+                f"{other} (≈${costs[other]:.2f} instead of ≈${costs[current]:.2f} a month)."
+            )
+            yield Verdict(Status.FAIL, ref, message, evidence)
+        else:
+            message = (
+                f"DynamoDB table {table.name} is on the cheaper class for its size and "
+                f"capacity ({current}, ≈${costs[current]:.2f} a month)."
+            )
+            yield Verdict(Status.PASS, ref, message, evidence)

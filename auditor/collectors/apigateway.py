@@ -54,15 +54,15 @@ def _rest_stages(ctx: CollectContext, api_id: str) -> list[RestApiStage]:
 
 
 def collect_rest_apis(ctx: CollectContext) -> list[RestApi]:
-    return [
-        RestApi(
+    def one(api: dict[str, Any]) -> RestApi:
+        return RestApi(
             id=api["id"],
             name=api.get("name", ""),
             arn=_api_arn(ctx, f"restapis/{api['id']}"),
             stages=ctx.attempt(partial(_rest_stages, ctx, api["id"])),
         )
-        for api in ctx.paginate(_V1, "GetRestApis", "items")
-    ]
+
+    return ctx.map(one, ctx.paginate(_V1, "GetRestApis", "items"))
 
 
 def _v2_stages(ctx: CollectContext, api_id: str) -> list[ApiV2Stage]:
@@ -90,8 +90,8 @@ def _v2_routes(ctx: CollectContext, api_id: str) -> list[ApiV2Route]:
 
 
 def collect_v2_apis(ctx: CollectContext) -> list[ApiV2]:
-    return [
-        ApiV2(
+    def one(api: dict[str, Any]) -> ApiV2:
+        return ApiV2(
             id=api["ApiId"],
             name=api.get("Name", ""),
             arn=_api_arn(ctx, f"apis/{api['ApiId']}"),
@@ -99,8 +99,8 @@ def collect_v2_apis(ctx: CollectContext) -> list[ApiV2]:
             stages=ctx.attempt(partial(_v2_stages, ctx, api["ApiId"])),
             routes=ctx.attempt(partial(_v2_routes, ctx, api["ApiId"])),
         )
-        for api in ctx.paginate(_V2, "GetApis", "Items")
-    ]
+
+    return ctx.map(one, ctx.paginate(_V2, "GetApis", "Items"))
 
 
 REST_APIS = Collector(

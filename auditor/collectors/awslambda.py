@@ -54,23 +54,21 @@ def _event_invoke_configs(ctx: CollectContext, name: str) -> list[EventInvokeCon
 
 
 def collect_functions(ctx: CollectContext) -> list[LambdaFunction]:
-    functions = []
-    for f in ctx.paginate(_SERVICE, "ListFunctions", "Functions"):
+    def one(f: dict[str, Any]) -> LambdaFunction:
         name = f["FunctionName"]
-        functions.append(
-            LambdaFunction(
-                arn=f["FunctionArn"],
-                name=name,
-                runtime=f.get("Runtime"),
-                package_type=f.get("PackageType", "Zip"),
-                role_arn=f.get("Role", ""),
-                dead_letter_target_arn=f.get("DeadLetterConfig", {}).get("TargetArn") or None,
-                last_modified=f.get("LastModified"),
-                resource_policy=ctx.attempt(partial(_resource_policy, ctx, name)),
-                event_invoke_configs=ctx.attempt(partial(_event_invoke_configs, ctx, name)),
-            )
+        return LambdaFunction(
+            arn=f["FunctionArn"],
+            name=name,
+            runtime=f.get("Runtime"),
+            package_type=f.get("PackageType", "Zip"),
+            role_arn=f.get("Role", ""),
+            dead_letter_target_arn=f.get("DeadLetterConfig", {}).get("TargetArn") or None,
+            last_modified=f.get("LastModified"),
+            resource_policy=ctx.attempt(partial(_resource_policy, ctx, name)),
+            event_invoke_configs=ctx.attempt(partial(_event_invoke_configs, ctx, name)),
         )
-    return functions
+
+    return ctx.map(one, ctx.paginate(_SERVICE, "ListFunctions", "Functions"))
 
 
 FUNCTIONS = Collector(

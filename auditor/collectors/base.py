@@ -4,6 +4,7 @@ into snapshot models. The context wraps every call so a failure becomes a Collec
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -11,6 +12,11 @@ from auditor.datasets import Dataset
 from auditor.models import CollectionError
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+# Per-resource detail reads of one collector run at most this many at once; the service's
+# gate (its concurrency cap and token bucket) still bounds what reaches AWS.
+DETAIL_READS_AT_ONCE = 8
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,18 @@ class CollectContext:
                 raise
             raise failure from exc
         return merged
+
+    def map(self, read: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """`read` over `items`, several at once, results in the items' order.
+
+        Collectors read per-resource details (a table's TTL, a function's policy) this way so
+        N resources cost about N / cap round trips instead of N in a row.
+        """
+        todo = list(items)
+        if len(todo) < 2:
+            return [read(item) for item in todo]
+        with ThreadPoolExecutor(max_workers=min(DETAIL_READS_AT_ONCE, len(todo))) as pool:
+            return list(pool.map(read, todo))
 
     def attempt(self, read: Callable[[], T]) -> T | CollectionError:
         """Run a per-resource read; a failure becomes that resource's CollectionError value."""

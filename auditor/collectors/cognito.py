@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from auditor.collectors.base import CollectContext, Collector, Operation
 from auditor.datasets import COGNITO_USER_POOLS
@@ -23,15 +24,15 @@ def _settings(ctx: CollectContext, pool_id: str) -> UserPoolSettings:
 
 
 def collect_user_pools(ctx: CollectContext) -> list[CognitoUserPool]:
-    return [
-        CognitoUserPool(
+    def one(p: dict[str, Any]) -> CognitoUserPool:
+        return CognitoUserPool(
             id=p["Id"],
             name=p.get("Name", ""),
             arn=f"arn:{ctx.partition}:cognito-idp:{ctx.region}:{ctx.account_id}:userpool/{p['Id']}",
             settings=ctx.attempt(partial(_settings, ctx, p["Id"])),
         )
-        for p in ctx.paginate(_SERVICE, "ListUserPools", "UserPools", MaxResults=_PAGE)
-    ]
+
+    return ctx.map(one, ctx.paginate(_SERVICE, "ListUserPools", "UserPools", MaxResults=_PAGE))
 
 
 USER_POOLS = Collector(

@@ -81,45 +81,44 @@ def _describe_table(ctx: CollectContext, name: str) -> dict[str, Any] | None:
 def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
     names: list[str] = ctx.paginate("dynamodb", "ListTables", "TableNames")
     targets = ctx.attempt(partial(_scalable_targets_by_table, ctx))
-    tables = []
-    for name in names:
+
+    def table(name: str) -> DynamoDBTable | None:
         t = _describe_table(ctx, name)
         if t is None:
-            continue
+            return None
         throughput = t.get("ProvisionedThroughput", {})
-        tables.append(
-            DynamoDBTable(
-                arn=t["TableArn"],
-                name=t["TableName"],
-                status=t.get("TableStatus", ""),
-                # Tables created before billing modes existed carry no summary: provisioned.
-                billing_mode=t.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED"),
-                table_class=t.get("TableClassSummary", {}).get("TableClass", "STANDARD"),
-                item_count=int(t.get("ItemCount", 0)),
-                size_bytes=int(t.get("TableSizeBytes", 0)),
-                read_capacity_units=int(throughput.get("ReadCapacityUnits", 0)),
-                write_capacity_units=int(throughput.get("WriteCapacityUnits", 0)),
-                deletion_protection=bool(t.get("DeletionProtectionEnabled", False)),
-                global_secondary_indexes=[
-                    GlobalSecondaryIndex(
-                        name=g["IndexName"],
-                        read_capacity_units=int(
-                            g.get("ProvisionedThroughput", {}).get("ReadCapacityUnits", 0)
-                        ),
-                        write_capacity_units=int(
-                            g.get("ProvisionedThroughput", {}).get("WriteCapacityUnits", 0)
-                        ),
-                    )
-                    for g in t.get("GlobalSecondaryIndexes", [])
-                ],
-                ttl=ctx.attempt(partial(_time_to_live, ctx, name)),
-                point_in_time_recovery=ctx.attempt(partial(_point_in_time_recovery, ctx, name)),
-                scalable_targets=targets
-                if isinstance(targets, CollectionError)
-                else targets.get(name, []),
-            )
+        return DynamoDBTable(
+            arn=t["TableArn"],
+            name=t["TableName"],
+            status=t.get("TableStatus", ""),
+            # Tables created before billing modes existed carry no summary: provisioned.
+            billing_mode=t.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED"),
+            table_class=t.get("TableClassSummary", {}).get("TableClass", "STANDARD"),
+            item_count=int(t.get("ItemCount", 0)),
+            size_bytes=int(t.get("TableSizeBytes", 0)),
+            read_capacity_units=int(throughput.get("ReadCapacityUnits", 0)),
+            write_capacity_units=int(throughput.get("WriteCapacityUnits", 0)),
+            deletion_protection=bool(t.get("DeletionProtectionEnabled", False)),
+            global_secondary_indexes=[
+                GlobalSecondaryIndex(
+                    name=g["IndexName"],
+                    read_capacity_units=int(
+                        g.get("ProvisionedThroughput", {}).get("ReadCapacityUnits", 0)
+                    ),
+                    write_capacity_units=int(
+                        g.get("ProvisionedThroughput", {}).get("WriteCapacityUnits", 0)
+                    ),
+                )
+                for g in t.get("GlobalSecondaryIndexes", [])
+            ],
+            ttl=ctx.attempt(partial(_time_to_live, ctx, name)),
+            point_in_time_recovery=ctx.attempt(partial(_point_in_time_recovery, ctx, name)),
+            scalable_targets=targets
+            if isinstance(targets, CollectionError)
+            else targets.get(name, []),
         )
-    return tables
+
+    return [t for t in ctx.map(table, names) if t is not None]
 
 
 TABLES = Collector(

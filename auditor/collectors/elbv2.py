@@ -44,25 +44,23 @@ def _attributes(ctx: CollectContext, arn: str) -> dict[str, str]:
 
 
 def collect_load_balancers(ctx: CollectContext) -> list[LoadBalancer]:
-    balancers = []
-    for lb in ctx.paginate(_SERVICE, "DescribeLoadBalancers", "LoadBalancers"):
+    def one(lb: dict[str, Any]) -> LoadBalancer:
         arn = lb["LoadBalancerArn"]
-        balancers.append(
-            LoadBalancer(
-                arn=arn,
-                name=lb.get("LoadBalancerName", ""),
-                type=lb.get("Type", "application"),
-                scheme=lb.get("Scheme", ""),
-                vpc_id=lb.get("VpcId"),
-                availability_zones=sorted(
-                    str(z["ZoneName"]) for z in lb.get("AvailabilityZones", []) if "ZoneName" in z
-                ),
-                security_group_ids=list(lb.get("SecurityGroups", [])),
-                listeners=ctx.attempt(partial(_listeners, ctx, arn)),
-                attributes=ctx.attempt(partial(_attributes, ctx, arn)),
-            )
+        return LoadBalancer(
+            arn=arn,
+            name=lb.get("LoadBalancerName", ""),
+            type=lb.get("Type", "application"),
+            scheme=lb.get("Scheme", ""),
+            vpc_id=lb.get("VpcId"),
+            availability_zones=sorted(
+                str(z["ZoneName"]) for z in lb.get("AvailabilityZones", []) if "ZoneName" in z
+            ),
+            security_group_ids=list(lb.get("SecurityGroups", [])),
+            listeners=ctx.attempt(partial(_listeners, ctx, arn)),
+            attributes=ctx.attempt(partial(_attributes, ctx, arn)),
         )
-    return balancers
+
+    return ctx.map(one, ctx.paginate(_SERVICE, "DescribeLoadBalancers", "LoadBalancers"))
 
 
 LOAD_BALANCERS = Collector(

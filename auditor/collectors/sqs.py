@@ -57,23 +57,22 @@ def _queue_arn(ctx: CollectContext, url: str) -> str:
 
 
 def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
-    queues = []
-    for url in ctx.paginate(_SERVICE, "ListQueues", "QueueUrls"):
+    def one(url: str) -> SQSQueue | None:
         try:
             attributes: QueueAttributes | CollectionError = ctx.attempt(
                 partial(_attributes, ctx, url)
             )
         except _QueueGone:
-            continue
-        queues.append(
-            SQSQueue(
-                url=url,
-                arn=_queue_arn(ctx, url),
-                name=url.rstrip("/").rsplit("/", 1)[-1],
-                attributes=attributes,
-            )
+            return None
+        return SQSQueue(
+            url=url,
+            arn=_queue_arn(ctx, url),
+            name=url.rstrip("/").rsplit("/", 1)[-1],
+            attributes=attributes,
         )
-    return queues
+
+    found = ctx.map(one, ctx.paginate(_SERVICE, "ListQueues", "QueueUrls"))
+    return [queue for queue in found if queue is not None]
 
 
 QUEUES = Collector(

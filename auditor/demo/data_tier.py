@@ -134,6 +134,32 @@ def _seed_dynamodb_us(client: ClientFactory) -> None:
     client("dynamodb", _US).update_table(TableName="user-progress", DeletionProtectionEnabled=True)
 
 
+def _report_table_size(region: str, account: str, table_name: str, size_gb: int) -> None:
+    """moto 5.2 reports every table as 0 bytes (AWS refreshes TableSizeBytes about every six
+    hours); the demo only ever runs on an in-process moto, so the table's description is given
+    the size its data would have."""
+    from moto.backends import get_backend
+
+    table: Any = get_backend("dynamodb")[account][region].tables[table_name]
+    describe = table.describe
+
+    def sized(base_key: str = "TableDescription") -> dict[str, Any]:
+        description: dict[str, Any] = describe(base_key)
+        description[base_key]["TableSizeBytes"] = size_gb * 1024**3
+        return description
+
+    table.describe = sized
+
+
+def _size_tables(region: str, account: str) -> None:
+    if region == _US:
+        # Progress rows are small and read all day: Standard is the right class.
+        _report_table_size(region, account, "user-progress", 2)
+    else:
+        # Five years of streak history, barely read: storage is nearly all of its bill.
+        _report_table_size(region, account, "streaks", 200)
+
+
 # ---------------------------------------------------------------- DAX
 
 _DAX_ROLE = "dax-table-access"
@@ -251,5 +277,6 @@ def seed_data_tier(client: ClientFactory, region: str, account: str) -> None:
         _seed_dynamodb_us(client)
     else:
         _seed_rds_eu(client)
+    _size_tables(region, account)
     _seed_dax(client, region, account)
     _seed_elasticache(client, region)

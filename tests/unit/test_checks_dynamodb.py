@@ -20,9 +20,10 @@ from conftest import (
 )
 
 from auditor.findings import Status
-from auditor.models import PointInTimeRecovery, TimeToLive
+from auditor.models import DynamoDBTable, GlobalSecondaryIndex, PointInTimeRecovery, TimeToLive
 from checks.dynamodb import (
     dynamodb_table_autoscaling,
+    dynamodb_table_class_fits_cost,
     dynamodb_table_deletion_protection,
     dynamodb_table_has_alarm,
     dynamodb_table_pitr_enabled,
@@ -326,3 +327,96 @@ def test_deletion_protection_is_an_error_when_tables_cannot_be_listed() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence["operation"] == "ListTables"
+
+
+# --- dynamodb_table_class_fits_cost -----------------------------------------------------------
+
+GIB = 1024**3
+
+
+def sized(name: str, size_gb: float, units: int, table_class: str = "STANDARD") -> DynamoDBTable:
+    return dynamodb_table(name).model_copy(
+        update={
+            "size_bytes": int(size_gb * GIB),
+            "read_capacity_units": units,
+            "write_capacity_units": units,
+            "table_class": table_class,
+        }
+    )
+
+
+def test_large_cold_standard_table_fails_with_both_estimates() -> None:
+    # 200 GB at 10 RCU / 10 WCU: storage $50.00, throughput 730 × (10 × 0.00013 + 10 × 0.00065)
+    # = $5.69. Standard $55.69; Standard-IA 50 × 0.4 + 5.69 × 1.25 = $27.12: 51% less.
+    verdict = only_verdict(
+        dynamodb_table_class_fits_cost, scope_snapshot(dynamodb_tables=[sized("archive", 200, 10)])
+    )
+
+    assert verdict.status is Status.FAIL
+    assert verdict.message == (
+        "DynamoDB table archive would cost about 51% less on STANDARD_INFREQUENT_ACCESS "
+        "(≈$27.12 instead of ≈$55.69 a month)."
+    )
+    assert verdict.evidence == {
+        "table_class": "STANDARD",
+        "size_gb": 200.0,
+        "monthly_cost_standard": 55.69,
+        "monthly_cost_standard_ia": 27.12,
+    }
+
+
+def test_small_busy_standard_table_passes_and_busy_ia_table_fails() -> None:
+    # 2 GB at 50 units: storage $0.50, throughput $28.47; Standard-IA would be $35.79.
+    tables = [sized("hot", 2, 50), sized("hot-ia", 2, 50, "STANDARD_INFREQUENT_ACCESS")]
+
+    verdicts = by_resource(
+        run_check(dynamodb_table_class_fits_cost, scope_snapshot(dynamodb_tables=tables))
+    )
+
+    assert verdicts["hot"].status is Status.PASS
+    assert verdicts["hot"].message == (
+        "DynamoDB table hot is on the cheaper class for its size and capacity "
+        "(STANDARD, ≈$28.97 a month)."
+    )
+    assert verdicts["hot-ia"].status is Status.FAIL
+    assert "would cost about 19% less on STANDARD" in verdicts["hot-ia"].message
+
+
+def test_index_capacity_counts_and_on_demand_tables_are_not_judged() -> None:
+    # 20 GB at 5 units is cold (storage $5.00, throughput $2.85: 29% less on IA) until its
+    # index's 45 provisioned units join the throughput ($28.47 in all: IA would cost more).
+    indexed = sized("with-index", 20, 5).model_copy(
+        update={
+            "global_secondary_indexes": [
+                GlobalSecondaryIndex(
+                    name="by-user", read_capacity_units=45, write_capacity_units=45
+                )
+            ]
+        }
+    )
+    on_demand = sized("on-demand", 500, 0).model_copy(update={"billing_mode": "PAY_PER_REQUEST"})
+    snapshot = scope_snapshot(dynamodb_tables=[sized("no-index", 20, 5), indexed, on_demand])
+
+    verdicts = by_resource(run_check(dynamodb_table_class_fits_cost, snapshot))
+
+    assert set(verdicts) == {"no-index", "with-index"}
+    assert verdicts["no-index"].status is Status.FAIL
+    assert verdicts["with-index"].status is Status.PASS
+    assert verdicts["with-index"].evidence["monthly_cost_standard"] == 33.47
+
+
+def test_minimum_saving_is_a_parameter() -> None:
+    snapshot = scope_snapshot(dynamodb_tables=[sized("archive", 200, 10)])
+
+    [verdict] = run_check(dynamodb_table_class_fits_cost, snapshot, minimum_saving_percent=60)
+
+    assert verdict.status is Status.PASS
+
+
+def test_table_class_is_an_error_when_tables_cannot_be_listed() -> None:
+    snapshot = scope_snapshot(dynamodb_tables=dataset_denied("dynamodb", "ListTables"))
+
+    [finding] = engine_findings(dynamodb_table_class_fits_cost, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["error_code"] == "AccessDenied"
