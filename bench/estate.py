@@ -29,6 +29,35 @@ _ASSUME_LAMBDA = json.dumps(
 
 ClientFactory = Callable[[str, str], Any]
 
+# What one step of the loop in _region creates.
+_KINDS = (
+    "s3 bucket",
+    "dynamodb table",
+    "rds instance",
+    "rds cluster",
+    "cloudwatch alarm",
+    "lambda function",
+    "sqs queue",
+    "security group",
+    "network interface",
+    "load balancer",
+    "rest api",
+    "http api",
+    "user pool",
+    "auto scaling group",
+    "rds snapshot",
+    "rds proxy",
+    "dax cluster",
+    "elasticache replication group",
+    "elasticache cache cluster",
+    "sns topic",
+    "log group",
+    "metric filter",
+    "kms key",
+    "cloudwatch dashboard",
+    "cloudtrail trail",
+)
+
 
 def _iam(client: ClientFactory, scale: int, count: Counter[str]) -> str:
     iam = client("iam", REGIONS[0])
@@ -66,6 +95,12 @@ def _region(
     apigatewayv2 = client("apigatewayv2", region)
     cognito = client("cognito-idp", region)
     autoscaling = client("autoscaling", region)
+    dax = client("dax", region)
+    elasticache = client("elasticache", region)
+    sns = client("sns", region)
+    logs = client("logs", region)
+    kms = client("kms", region)
+    cloudtrail = client("cloudtrail", region)
     vpc, subnets = _default_vpc(ec2)
     ec2.create_launch_template(
         LaunchTemplateName="bench-template",
@@ -131,23 +166,47 @@ def _region(
             MaxSize=1,
             AvailabilityZones=[f"{region}a"],
         )
-        for kind in (
-            "s3 bucket",
-            "dynamodb table",
-            "rds instance",
-            "rds cluster",
-            "cloudwatch alarm",
-            "lambda function",
-            "sqs queue",
-            "security group",
-            "network interface",
-            "load balancer",
-            "rest api",
-            "http api",
-            "user pool",
-            "auto scaling group",
-        ):
-            count[kind] += 1
+        rds.create_db_snapshot(DBSnapshotIdentifier=f"{name}-snap", DBInstanceIdentifier=name)
+        rds.create_db_proxy(
+            DBProxyName=f"{name}-proxy",
+            EngineFamily="POSTGRESQL",
+            Auth=[{"AuthScheme": "SECRETS", "SecretArn": f"{role_arn}-secret"}],
+            RoleArn=role_arn,
+            VpcSubnetIds=subnets[:2],
+        )
+        dax.create_cluster(
+            ClusterName=f"dax-{i}",
+            NodeType="dax.t3.small",
+            ReplicationFactor=1,
+            IamRoleArn=role_arn,
+        )
+        elasticache.create_replication_group(
+            ReplicationGroupId=f"rg-{i}",
+            ReplicationGroupDescription="bench",
+            Engine="redis",
+            CacheNodeType="cache.t4g.small",
+            NumCacheClusters=1,
+        )
+        elasticache.create_cache_cluster(
+            CacheClusterId=f"cc-{i}",
+            Engine="redis",
+            CacheNodeType="cache.t4g.small",
+            NumCacheNodes=1,
+        )
+        sns.create_topic(Name=name)
+        logs.create_log_group(logGroupName=f"/bench/{name}")
+        logs.put_metric_filter(
+            logGroupName=f"/bench/{name}",
+            filterName=f"{name}-errors",
+            filterPattern="ERROR",
+            metricTransformations=[
+                {"metricName": f"{name}-errors", "metricNamespace": "Bench", "metricValue": "1"}
+            ],
+        )
+        kms.create_key(Description=name)
+        cloudwatch.put_dashboard(DashboardName=name, DashboardBody=json.dumps({"widgets": []}))
+        cloudtrail.create_trail(Name=name, S3BucketName=name)
+        count.update(_KINDS)
 
 
 def seed(endpoint_url: str, scale: int) -> Counter[str]:
