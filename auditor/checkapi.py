@@ -168,9 +168,11 @@ class Scope:
         declared: Iterable[str],
         parameters: CheckParameters | None = None,
         account: ScopeSnapshot | None = None,
+        own_accounts: Iterable[str] = (),
     ) -> None:
         self._snapshot = snapshot
         self._account = account
+        self._own_accounts = frozenset(own_accounts)
         self._declared = frozenset(declared)
         self._parameters = parameters
 
@@ -181,6 +183,12 @@ class Scope:
     @property
     def region(self) -> str:
         return self._snapshot.region
+
+    @property
+    def own_accounts(self) -> frozenset[str]:
+        """This account and, with --org, every account of the organization (whichever share a
+        shard reads): the accounts the operator runs."""
+        return self._own_accounts | {self.account_id}
 
     def get(self, dataset: Dataset[T]) -> T:
         if dataset.name not in self._declared:

@@ -588,6 +588,47 @@ def _catalog() -> list[Check]:
 
 
 @main.command()
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    help="The scan will name its regions (repeatable): ec2:DescribeRegions is not needed.",
+)
+@click.option("--org", is_flag=True, help="Add what `scan --org` sends (ListAccounts, AssumeRole).")
+@selection_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"], case_sensitive=False),
+    default="json",
+    show_default=True,
+    help="json: an IAM policy document; text: each action and the checks that need it.",
+)
+def policy(
+    regions: tuple[str, ...],
+    org: bool,
+    checks: tuple[str, ...],
+    exclude_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Print the IAM policy a scan of the selected checks needs (from the collectors' own
+    declared operations)."""
+    from auditor import policy as iam_policy
+    from auditor.registry import load_collectors
+
+    chosen = select_checks(checks, exclude_checks, services)
+    explicit = tuple(regions) or tuple(current_config().settings.regions)
+    required = iam_policy.requirements(
+        chosen, load_collectors(), discover_regions=not explicit, org=org
+    )
+    if fmt.lower() == "text":
+        click.echo(iam_policy.render_text(required), nl=False)
+    else:
+        click.echo(iam_policy.render_json(required))
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the JSON report."""
     from auditor.findings import Report

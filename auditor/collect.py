@@ -184,7 +184,10 @@ def collect(
 
 
 def snapshot_of(
-    targets: Iterable[Target], scopes: list[ScopeSnapshot], api_calls: dict[str, int]
+    targets: Iterable[Target],
+    scopes: list[ScopeSnapshot],
+    api_calls: dict[str, int],
+    organization_accounts: Iterable[str] = (),
 ) -> Snapshot:
     target_list = [t for t in targets if t.scopes]
     return Snapshot(
@@ -194,4 +197,5 @@ def snapshot_of(
         regions=sorted({r for t in target_list for r in t.regions if t.reads(r)}),
         scopes=scopes,
         api_calls=api_calls,
+        organization_accounts=sorted(organization_accounts),
     )

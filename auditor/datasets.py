@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from auditor.models import (
+    AccountPublicAccessBlock,
     ApiV2,
     AutoScalingGroup,
     CognitoUserPool,
+    Dashboard,
     DAXCluster,
     DBCluster,
     DBInstance,
@@ -17,16 +19,24 @@ from auditor.models import (
     DynamoDBTable,
     ElastiCacheCluster,
     ElastiCacheReplicationGroup,
+    IAMAccountSummary,
     IAMAuthorizationDetails,
+    IAMCredentialReport,
+    KMSKey,
     LambdaFunction,
     LoadBalancer,
+    LogGroup,
     MetricAlarm,
+    MetricFilter,
     NetworkInterface,
     RestApi,
     S3Bucket,
     ScopeSnapshot,
     SecurityGroup,
+    SNSTopic,
     SQSQueue,
+    Trail,
+    VirtualMFADevice,
 )
 
 T = TypeVar("T")
@@ -89,6 +99,28 @@ ELASTICACHE_CACHE_CLUSTERS: Dataset[list[ElastiCacheCluster]] = Dataset(
     "elasticache_cache_clusters", "elasticache", "regional"
 )
 
+IAM_CREDENTIAL_REPORT: Dataset[IAMCredentialReport] = Dataset(
+    "iam_credential_report", "iam", "global"
+)
+IAM_ACCOUNT_SUMMARY: Dataset[IAMAccountSummary] = Dataset("iam_account_summary", "iam", "global")
+IAM_VIRTUAL_MFA_DEVICES: Dataset[list[VirtualMFADevice]] = Dataset(
+    "iam_virtual_mfa_devices", "iam", "global"
+)
+S3_ACCOUNT_PUBLIC_ACCESS_BLOCK: Dataset[AccountPublicAccessBlock] = Dataset(
+    "s3_account_public_access_block", "s3", "global"
+)
+SNS_TOPICS: Dataset[list[SNSTopic]] = Dataset("sns_topics", "sns", "regional")
+
+CLOUDTRAIL_TRAILS: Dataset[list[Trail]] = Dataset("cloudtrail_trails", "cloudtrail", "regional")
+LOGS_LOG_GROUPS: Dataset[list[LogGroup]] = Dataset("logs_log_groups", "logs", "regional")
+LOGS_METRIC_FILTERS: Dataset[list[MetricFilter]] = Dataset(
+    "logs_metric_filters", "logs", "regional"
+)
+CLOUDWATCH_DASHBOARDS: Dataset[list[Dashboard]] = Dataset(
+    "cloudwatch_dashboards", "cloudwatch", "global"
+)
+KMS_KEYS: Dataset[list[KMSKey]] = Dataset("kms_keys", "kms", "regional")
+
 ALL_DATASETS: dict[str, Dataset[Any]] = {
     d.name: d
     for d in (
@@ -112,5 +144,15 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         DAX_CLUSTERS,
         ELASTICACHE_REPLICATION_GROUPS,
         ELASTICACHE_CACHE_CLUSTERS,
+        IAM_CREDENTIAL_REPORT,
+        IAM_ACCOUNT_SUMMARY,
+        IAM_VIRTUAL_MFA_DEVICES,
+        S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+        SNS_TOPICS,
+        CLOUDTRAIL_TRAILS,
+        LOGS_LOG_GROUPS,
+        LOGS_METRIC_FILTERS,
+        CLOUDWATCH_DASHBOARDS,
+        KMS_KEYS,
     )
 }

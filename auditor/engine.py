@@ -81,12 +81,17 @@ def _verdicts(
     scope: ScopeSnapshot,
     account: ScopeSnapshot | None,
     parameters: CheckParameters,
+    own_accounts: frozenset[str] = frozenset(),
 ) -> list[Verdict]:
     blocking = _blocking_error(check, scope, account)
     if blocking is not None:
         return [unreadable(_scope_resource(scope), blocking)]
     try:
-        return list(check.run(Scope(scope, check.metadata.datasets, parameters, account)))
+        return list(
+            check.run(
+                Scope(scope, check.metadata.datasets, parameters, account, own_accounts)
+            )
+        )
     except Exception as exc:  # a broken check must report ERROR, not vanish
         log.exception("check %s failed", check.id)
         return [unreadable(_scope_resource(scope), _check_failure(check, scope, exc))]
@@ -138,6 +143,7 @@ class Evaluation:
         self._tuned = set(parameters)
         self._parameters: dict[str, CheckParameters] = {}
         accounts = {s.account_id: s for s in snapshot.scopes if s.region == GLOBAL_REGION}
+        own_accounts = frozenset(snapshot.organization_accounts)
         for check in self.checks:
             configured = parameters.get(check.id) or check.configure()
             self._parameters[check.id] = configured
@@ -145,7 +151,7 @@ class Evaluation:
                 if not _applies(check, scope):
                     continue
                 account = accounts.get(scope.account_id)
-                for verdict in _verdicts(check, scope, account, configured):
+                for verdict in _verdicts(check, scope, account, configured, own_accounts):
                     self.findings.append(_finding(check, scope, verdict))
                     if verdict.error is not None:
                         self._errors.setdefault(verdict.error.key, verdict.error)

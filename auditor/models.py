@@ -216,12 +216,77 @@ class LifecycleRule(Model):
         return self.status == "Enabled"
 
 
+class BucketVersioning(Model):
+    status: str = Field(description='"Enabled", "Suspended", or "" for a bucket never versioned.')
+    mfa_delete: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return self.status == "Enabled"
+
+
+class EncryptionRule(Model):
+    algorithm: str = Field(description='SSEAlgorithm: "AES256", "aws:kms" or "aws:kms:dsse".')
+    kms_key_id: str | None = None
+    bucket_key_enabled: bool = False
+
+    @property
+    def uses_kms(self) -> bool:
+        return self.algorithm.startswith("aws:kms")
+
+
+class DefaultEncryption(Model):
+    rules: list[EncryptionRule] = Field(
+        default_factory=list,
+        description="Empty when the bucket has no default encryption configuration.",
+    )
+
+
+class PublicAccessBlock(Model):
+    """The four Block Public Access settings; `configured` is false where none were ever set,
+    which leaves all four off."""
+
+    configured: bool = True
+    block_public_acls: bool = False
+    ignore_public_acls: bool = False
+    block_public_policy: bool = False
+    restrict_public_buckets: bool = False
+
+    def settings_off(self) -> list[str]:
+        """The API names of the settings that are off."""
+        settings = {
+            "BlockPublicAcls": self.block_public_acls,
+            "IgnorePublicAcls": self.ignore_public_acls,
+            "BlockPublicPolicy": self.block_public_policy,
+            "RestrictPublicBuckets": self.restrict_public_buckets,
+        }
+        return [name for name, on in settings.items() if not on]
+
+
+class BucketPolicy(Model):
+    document: Any = Field(default=None, description="None when the bucket has no policy.")
+
+
 class S3Bucket(Model):
+    """A bucket; a per-bucket setting is None where the snapshot does not hold it (written
+    before it was collected), a CollectionError where its read failed."""
+
     arn: str
     name: str
     region: str
     created_at: datetime | None = None
     lifecycle_rules: list[LifecycleRule] | CollectionError
+    versioning: BucketVersioning | CollectionError | None = None
+    default_encryption: DefaultEncryption | CollectionError | None = None
+    public_access_block: PublicAccessBlock | CollectionError | None = None
+    policy: BucketPolicy | CollectionError | None = None
+
+
+class AccountPublicAccessBlock(Model):
+    """The account-level Block Public Access settings (S3 Control), one per account."""
+
+    account_id: str
+    settings: PublicAccessBlock
 
 
 # --- CloudWatch ------------------------------------------------------------------------------
@@ -553,7 +618,177 @@ class ElastiCacheCluster(Model):
     security_group_ids: list[str] = Field(default_factory=list)
 
 
+# --- SNS ----------------------------------------------------------------------------------
+
+
+class TopicAttributes(Model):
+    kms_master_key_id: str | None = None
+    policy: Any = None
+
+
+class SNSTopic(Model):
+    arn: str
+    name: str
+    attributes: TopicAttributes | CollectionError
+
+
 # --- The snapshot ----------------------------------------------------------------------------
+
+
+class AccessKeyStatus(Model):
+    """One of a user's two access key slots in the credential report."""
+
+    active: bool = False
+    last_rotated: datetime | None = None
+    last_used_date: datetime | None = None
+
+
+class CredentialReportUser(Model):
+    """One row of the IAM credential report; dates are None where the report says N/A,
+    no_information or not_supported."""
+
+    user: str
+    arn: str
+    user_creation_time: datetime | None = None
+    password_enabled: bool = False
+    password_last_used: datetime | None = None
+    password_last_changed: datetime | None = None
+    mfa_active: bool = False
+    access_key_1: AccessKeyStatus = Field(default_factory=AccessKeyStatus)
+    access_key_2: AccessKeyStatus = Field(default_factory=AccessKeyStatus)
+
+    @property
+    def access_keys(self) -> list[tuple[int, AccessKeyStatus]]:
+        return [(1, self.access_key_1), (2, self.access_key_2)]
+
+
+class IAMCredentialReport(Model):
+    """The account's credential report: when IAM generated it, the root user's row (absent
+    only where an endpoint leaves it out) and one row per IAM user."""
+
+    generated_time: datetime
+    root: CredentialReportUser | None = None
+    users: list[CredentialReportUser] = Field(default_factory=list)
+
+
+class IAMAccountSummary(Model):
+    """What GetAccountSummary says about the root user of the account."""
+
+    root_arn: str
+    account_mfa_enabled: bool
+    account_access_keys_present: bool
+
+
+class VirtualMFADevice(Model):
+    """An assigned virtual MFA device: its serial and the user (or root) it is assigned to."""
+
+    serial_number: str
+    user_arn: str | None = None
+
+
+# --- Monitoring: CloudTrail, CloudWatch Logs, dashboards, KMS ---------------------------------
+
+
+class TrailEventSelectors(Model):
+    """What a trail's classic or advanced event selectors record of management events."""
+
+    management_read: bool = Field(description="Read-only management events are recorded.")
+    management_write: bool = Field(description="Write management events are recorded.")
+    excluded_event_sources: list[str] = Field(
+        default_factory=list,
+        description="Management event sources left out (ExcludeManagementEventSources, or an "
+        "advanced selector's eventSource NotEquals), e.g. kms.amazonaws.com.",
+    )
+
+
+class Trail(Model):
+    """A CloudTrail trail as DescribeTrails shows it in one region (a multi-region trail also
+    appears, as a shadow, in every other region); status and selectors are read in its home
+    region."""
+
+    arn: str
+    name: str
+    home_region: str
+    multi_region: bool = False
+    organization_trail: bool = False
+    log_file_validation: bool = False
+    kms_key_id: str | None = None
+    s3_bucket_name: str | None = None
+    cloudwatch_logs_log_group_arn: str | None = None
+    is_logging: bool | CollectionError = Field(description="GetTrailStatus IsLogging.")
+    event_selectors: TrailEventSelectors | CollectionError
+
+    @property
+    def log_group_name(self) -> str | None:
+        """The log group name out of arn:aws:logs:<region>:<account>:log-group:<name>[:*]."""
+        arn = self.cloudwatch_logs_log_group_arn
+        if not arn or ":log-group:" not in arn:
+            return None
+        name = arn.split(":log-group:", 1)[1]
+        return name[:-2] if name.endswith(":*") else name
+
+
+class LogGroup(Model):
+    arn: str
+    name: str
+    retention_days: int | None = Field(default=None, description="None: never expire.")
+    kms_key_id: str | None = None
+    stored_bytes: int = 0
+
+
+class MetricTransformation(Model):
+    namespace: str
+    name: str
+
+
+class MetricFilter(Model):
+    name: str
+    log_group_name: str
+    pattern: str
+    metrics: list[MetricTransformation] = Field(default_factory=list)
+
+
+class Dashboard(Model):
+    """A CloudWatch dashboard (dashboards are account-wide) and the regions its widgets show."""
+
+    arn: str
+    name: str
+    regions: list[str] | CollectionError = Field(
+        description="Regions named by its widgets (and their metrics), from GetDashboard."
+    )
+
+
+class KMSKeyDetails(Model):
+    """DescribeKey's KeyMetadata, the few fields the checks judge by."""
+
+    manager: str = Field(description='"CUSTOMER" or "AWS".')
+    key_spec: str = "SYMMETRIC_DEFAULT"
+    key_state: str = "Enabled"
+    origin: str = "AWS_KMS"
+    description: str = ""
+
+    @property
+    def rotatable(self) -> bool:
+        """A customer-managed, enabled symmetric encryption key whose material KMS made: the
+        keys automatic rotation applies to (imported material and custom key stores cannot
+        rotate automatically; a disabled or pending-deletion key encrypts nothing new)."""
+        return (
+            self.manager == "CUSTOMER"
+            and self.key_spec == "SYMMETRIC_DEFAULT"
+            and self.origin == "AWS_KMS"
+            and self.key_state == "Enabled"
+        )
+
+
+class KMSKey(Model):
+    arn: str
+    id: str
+    details: KMSKeyDetails | CollectionError
+    rotation_enabled: bool | CollectionError | None = Field(
+        default=None,
+        description="GetKeyRotationStatus; None where it was not read (not a customer-managed, "
+        "enabled symmetric key with KMS key material).",
+    )
 
 
 class ScopeSnapshot(Model):
@@ -586,6 +821,16 @@ class ScopeSnapshot(Model):
         None
     )
     elasticache_cache_clusters: list[ElastiCacheCluster] | CollectionError | None = None
+    iam_credential_report: IAMCredentialReport | CollectionError | None = None
+    iam_account_summary: IAMAccountSummary | CollectionError | None = None
+    iam_virtual_mfa_devices: list[VirtualMFADevice] | CollectionError | None = None
+    s3_account_public_access_block: AccountPublicAccessBlock | CollectionError | None = None
+    sns_topics: list[SNSTopic] | CollectionError | None = None
+    cloudtrail_trails: list[Trail] | CollectionError | None = None
+    logs_log_groups: list[LogGroup] | CollectionError | None = None
+    logs_metric_filters: list[MetricFilter] | CollectionError | None = None
+    cloudwatch_dashboards: list[Dashboard] | CollectionError | None = None
+    kms_keys: list[KMSKey] | CollectionError | None = None
     errors: list[CollectionError] = Field(
         default_factory=list,
         description="Every read that failed in this scope, dataset-wide or for one resource.",
@@ -600,3 +845,8 @@ class Snapshot(Model):
     regions: list[str]
     scopes: list[ScopeSnapshot]
     api_calls: dict[str, int] = Field(default_factory=dict)
+    organization_accounts: list[str] = Field(
+        default_factory=list,
+        description="With --org: every account of the organization that was listed, read by "
+        "this scan or not (a shard reads some); checks treat them as the operator's own.",
+    )

@@ -54,6 +54,7 @@ class AccountScan:
 class ScanPlan:
     identity: Identity
     accounts: list[AccountScan] = field(default_factory=list)
+    organization_accounts: tuple[str, ...] = ()  # every listed member, whatever the shard
 
     @property
     def regions(self) -> list[str]:
@@ -106,8 +107,9 @@ def _target(
 
 def resolve_plan(request: ScanRequest) -> ScanPlan:
     """The accounts and regions to read; raises CredentialError or UsageError."""
-    identity = caller_identity(request.session, request.endpoint_url)
+    # A mistyped region is a usage error even when AWS cannot be reached.
     explicit = validate_regions(request.session, request.regions) if request.regions else None
+    identity = caller_identity(request.session, request.endpoint_url)
     own_regions = explicit or enabled_regions(request.session, identity, request.endpoint_url)
     if request.org is None:
         target = _target(identity, identity.account_id, own_regions, request)
@@ -144,7 +146,11 @@ def resolve_plan(request: ScanRequest) -> ScanPlan:
     ]
     with ThreadPoolExecutor(max_workers=_RESOLVE_WORKERS) as pool:
         accounts = list(pool.map(reach, wanted))
-    return ScanPlan(identity, [a for a in accounts if a.target.scopes])
+    return ScanPlan(
+        identity,
+        [a for a in accounts if a.target.scopes],
+        tuple(a.account_id for a in members),
+    )
 
 
 def _unreachable_scopes(account: AccountScan, datasets: Iterable[str]) -> list[ScopeSnapshot]:
@@ -182,8 +188,9 @@ def collect_snapshot(
     collectors = load_collectors()
     datasets = datasets_for(request.checks)
     meter = meter or Meter()
+    organization: tuple[str, ...] = ()
     if isinstance(targets, ScanPlan):
-        accounts = targets.accounts
+        accounts, organization = targets.accounts, targets.organization_accounts
     else:
         accounts = [AccountScan(t, request.session) for t in targets]
     jobs = [
@@ -195,4 +202,4 @@ def collect_snapshot(
     for account in accounts:
         if account.error is not None:
             scopes.extend(_unreachable_scopes(account, datasets))
-    return snapshot_of([a.target for a in accounts], scopes, meter.api_calls)
+    return snapshot_of([a.target for a in accounts], scopes, meter.api_calls, organization)

@@ -5,6 +5,7 @@ with adaptive retries, a concurrency cap and token bucket per (service, region) 
 from __future__ import annotations
 
 import threading
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -198,6 +199,17 @@ class Meter:
 
 _THROTTLING = ThrottlingErrorDetector(RetryEventAdapter())
 
+
+def drop_account_host_label(request: Any, **_: Any) -> None:
+    """S3 Control sends each request to `<account id>.<endpoint host>`. A custom endpoint (a
+    local stand-in for AWS) has no such names and routes by path, so the label is dropped;
+    registered only for a custom endpoint, never for AWS itself."""
+    url = urllib.parse.urlsplit(request.url)
+    label, _, rest = url.netloc.partition(".")
+    if rest and len(label) == 12 and label.isdigit():  # an account id, never an IP octet
+        request.url = urllib.parse.urlunsplit(url._replace(netloc=rest))
+
+
 # Sessions are not thread-safe, and the scan's sessions share one loader of service models:
 # every client is created under this one lock (creation is rare; calls are not locked).
 _CREATE_LOCK = threading.RLock()
@@ -251,6 +263,8 @@ class ClientPool:
                 events.register("before-call", self._count_call)
                 events.register("before-send", partial(self._before_send, gate))
                 events.register("needs-retry", self._count_throttle)
+                if service == "s3control" and self._endpoint_url:
+                    events.register("before-send.s3-control", drop_account_host_label)
                 self._clients[key] = client
                 self._gates[key] = self._gates[(quota_of(service), region)] = gate
             return client

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pydantic import JsonValue
 
-from auditor.checkapi import Scope, Verdict, check, failed, passed
-from auditor.datasets import CLOUDWATCH_METRIC_ALARMS
+from auditor.checkapi import Scope, Verdict, check, failed, passed, unreadable
+from auditor.datasets import (
+    CLOUDTRAIL_TRAILS,
+    CLOUDWATCH_DASHBOARDS,
+    CLOUDWATCH_METRIC_ALARMS,
+    DYNAMODB_TABLES,
+    ELBV2_LOAD_BALANCERS,
+    LAMBDA_FUNCTIONS,
+    LOGS_METRIC_FILTERS,
+    RDS_DB_INSTANCES,
+)
 from auditor.findings import Remediation, ResourceRef, Severity
-from auditor.models import MetricAlarm
+from auditor.models import CollectionError, Dashboard, MetricAlarm, MetricFilter, Trail
+from checks.cloudtrail import owned_here, records_all_management_events
+from checks.logs import RequiredPattern, conditions
 
 _ALARM_TYPE = "AWS::CloudWatch::Alarm"
+_ACCOUNT_TYPE = "AWS::::Account"
 # arn:<partition>:sns:<region>:<account>:<topic>; FIFO topics end in ".fifo".
 _SNS_TOPIC_ARN = re.compile(r"^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$")
 ALARMS_GUIDE = (
@@ -179,3 +192,495 @@ def cloudwatch_alarm_has_action(scope: Scope) -> Iterable[Verdict]:
             actions_enabled=alarm.actions_enabled,
             alarm_actions=list[JsonValue](alarm.alarm_actions),
         )
+
+
+# --- Security events alarmed through CloudTrail's log group (CIS v3.0 section 4) ------------
+
+
+@dataclass(frozen=True)
+class SecurityEvent:
+    key: str
+    cis: str  # CIS AWS Foundations Benchmark v3.0 recommendation
+    described: str
+    pattern: RequiredPattern
+
+
+_UNAUTHORIZED_EXCLUSIONS = frozenset(
+    {("sourceIPAddress", "!=", "delivery.logs.amazonaws.com"), ("eventName", "!=", "HeadBucket")}
+)
+_MFA_NARROWING = frozenset(
+    {("userIdentity.type", "=", "IAMUser"), ("responseElements.ConsoleLogin", "=", "Success")}
+)
+
+
+def _any_event(*names: str) -> str:
+    return "{ " + " || ".join(f"($.eventName = {name})" for name in names) + " }"
+
+
+def _source_events(source: str, *names: str) -> str:
+    either = " || ".join(f"($.eventName = {name})" for name in names)
+    return f"{{ ($.eventSource = {source}) && ({either}) }}"
+
+
+# The filter patterns of CIS AWS Foundations Benchmark v3.0, section 4 (4.15, AWS Organizations
+# changes, concerns only the management account and is not judged here). Optional conditions
+# are the ones the benchmark's versions differ by (v1.2 against v1.4 and later).
+SECURITY_EVENTS = (
+    SecurityEvent(
+        "unauthorized-api-calls",
+        "4.1",
+        "Unauthorized API calls",
+        RequiredPattern(
+            '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") '
+            '&& ($.sourceIPAddress != "delivery.logs.amazonaws.com") '
+            '&& ($.eventName != "HeadBucket") }',
+            optional=_UNAUTHORIZED_EXCLUSIONS,
+        ),
+    ),
+    SecurityEvent(
+        "console-sign-in-without-mfa",
+        "4.2",
+        "Console sign-ins without MFA",
+        RequiredPattern(
+            '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+            optional=_MFA_NARROWING,
+        ),
+    ),
+    SecurityEvent(
+        "root-account-usage",
+        "4.3",
+        "Uses of the root user",
+        RequiredPattern(
+            '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS '
+            '&& $.eventType != "AwsServiceEvent" }'
+        ),
+    ),
+    SecurityEvent(
+        "iam-policy-changes",
+        "4.4",
+        "IAM policy changes",
+        RequiredPattern(
+            _any_event(
+                "DeleteGroupPolicy",
+                "DeleteRolePolicy",
+                "DeleteUserPolicy",
+                "PutGroupPolicy",
+                "PutRolePolicy",
+                "PutUserPolicy",
+                "CreatePolicy",
+                "DeletePolicy",
+                "CreatePolicyVersion",
+                "DeletePolicyVersion",
+                "AttachRolePolicy",
+                "DetachRolePolicy",
+                "AttachUserPolicy",
+                "DetachUserPolicy",
+                "AttachGroupPolicy",
+                "DetachGroupPolicy",
+            ),
+            optional=frozenset({("eventSource", "=", "iam.amazonaws.com")}),
+        ),
+    ),
+    SecurityEvent(
+        "cloudtrail-configuration-changes",
+        "4.5",
+        "CloudTrail configuration changes",
+        RequiredPattern(
+            _any_event("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging")
+        ),
+    ),
+    SecurityEvent(
+        "console-authentication-failures",
+        "4.6",
+        "Console authentication failures",
+        RequiredPattern(
+            '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }'
+        ),
+    ),
+    SecurityEvent(
+        "cmk-disabled-or-scheduled-for-deletion",
+        "4.7",
+        "Customer-managed keys disabled or scheduled for deletion",
+        RequiredPattern(_source_events("kms.amazonaws.com", "DisableKey", "ScheduleKeyDeletion")),
+    ),
+    SecurityEvent(
+        "s3-bucket-policy-changes",
+        "4.8",
+        "S3 bucket policy changes",
+        RequiredPattern(
+            _source_events(
+                "s3.amazonaws.com",
+                "PutBucketAcl",
+                "PutBucketPolicy",
+                "PutBucketCors",
+                "PutBucketLifecycle",
+                "PutBucketReplication",
+                "DeleteBucketPolicy",
+                "DeleteBucketCors",
+                "DeleteBucketLifecycle",
+                "DeleteBucketReplication",
+            )
+        ),
+    ),
+    SecurityEvent(
+        "config-changes",
+        "4.9",
+        "AWS Config configuration changes",
+        RequiredPattern(
+            _source_events(
+                "config.amazonaws.com",
+                "StopConfigurationRecorder",
+                "DeleteDeliveryChannel",
+                "PutDeliveryChannel",
+                "PutConfigurationRecorder",
+            )
+        ),
+    ),
+    SecurityEvent(
+        "security-group-changes",
+        "4.10",
+        "Security group changes",
+        RequiredPattern(
+            _any_event(
+                "AuthorizeSecurityGroupIngress",
+                "AuthorizeSecurityGroupEgress",
+                "RevokeSecurityGroupIngress",
+                "RevokeSecurityGroupEgress",
+                "CreateSecurityGroup",
+                "DeleteSecurityGroup",
+            )
+        ),
+    ),
+    SecurityEvent(
+        "nacl-changes",
+        "4.11",
+        "Network ACL changes",
+        RequiredPattern(
+            _any_event(
+                "CreateNetworkAcl",
+                "CreateNetworkAclEntry",
+                "DeleteNetworkAcl",
+                "DeleteNetworkAclEntry",
+                "ReplaceNetworkAclEntry",
+                "ReplaceNetworkAclAssociation",
+            )
+        ),
+    ),
+    SecurityEvent(
+        "network-gateway-changes",
+        "4.12",
+        "Network gateway changes",
+        RequiredPattern(
+            _any_event(
+                "CreateCustomerGateway",
+                "DeleteCustomerGateway",
+                "AttachInternetGateway",
+                "CreateInternetGateway",
+                "DeleteInternetGateway",
+                "DetachInternetGateway",
+            )
+        ),
+    ),
+    SecurityEvent(
+        "route-table-changes",
+        "4.13",
+        "Route table changes",
+        RequiredPattern(
+            _any_event(
+                "CreateRoute",
+                "CreateRouteTable",
+                "ReplaceRoute",
+                "ReplaceRouteTableAssociation",
+                "DeleteRouteTable",
+                "DeleteRoute",
+                "DisassociateRouteTable",
+            ),
+            optional=frozenset({("eventSource", "=", "ec2.amazonaws.com")}),
+        ),
+    ),
+    SecurityEvent(
+        "vpc-changes",
+        "4.14",
+        "VPC changes",
+        RequiredPattern(
+            _any_event(
+                "CreateVpc",
+                "DeleteVpc",
+                "ModifyVpcAttribute",
+                "AcceptVpcPeeringConnection",
+                "CreateVpcPeeringConnection",
+                "DeleteVpcPeeringConnection",
+                "RejectVpcPeeringConnection",
+                "AttachClassicLinkVpc",
+                "DetachClassicLinkVpc",
+                "DisableVpcClassicLink",
+                "EnableVpcClassicLink",
+            )
+        ),
+    ),
+)
+
+
+def _monitoring_trails(scope: Scope) -> tuple[list[Trail], dict[str, str | CollectionError]]:
+    """The multi-region trails homed here that log all management events to a log group, and
+    why each other multi-region trail homed here does not."""
+    usable: list[Trail] = []
+    shortfalls: dict[str, str | CollectionError] = {}
+    visible: list[Trail] = scope.get(CLOUDTRAIL_TRAILS)
+    for trail in sorted(visible, key=lambda t: t.name):
+        if not (trail.multi_region and owned_here(trail, scope)):
+            continue
+        why = records_all_management_events(trail)
+        if why is None and not trail.log_group_name:
+            why = "it delivers to no CloudWatch Logs log group"
+        if why is None:
+            usable.append(trail)
+        else:
+            shortfalls[trail.name] = why
+    return usable, shortfalls
+
+
+def _event_verdict(
+    event: SecurityEvent,
+    trails: Sequence[Trail],
+    filters: Sequence[MetricFilter],
+    alarms: Sequence[MetricAlarm],
+) -> Verdict:
+    ref = ResourceRef(id=f"cis-{event.cis}-{event.key}", type=_ACCOUNT_TYPE)
+    groups = [t.log_group_name for t in trails if t.log_group_name]
+    gaps: list[str] = []
+    silent: dict[str, JsonValue] = {}
+    matching: list[JsonValue] = []
+    # Filters that test some of the required conditions and nothing foreign: a list of event
+    # names written from memory, say.
+    near: dict[str, list[str]] = {}
+    for f in (f for f in filters if f.log_group_name in groups):
+        shortfall = event.pattern.missing_from(f.pattern)
+        if shortfall:
+            if conditions(f.pattern) & event.pattern.required and all(
+                gap.startswith("lacks ") for gap in shortfall
+            ):
+                near[f.name] = shortfall
+            continue
+        matching.append(f.name)
+        watching = [
+            a
+            for a in alarms
+            for m in f.metrics
+            if a.namespace == m.namespace and a.metric_name == m.name
+        ]
+        notifying = sorted(a.name for a in watching if notifies_people(a))
+        if notifying:
+            return passed(
+                ref,
+                f"{event.described} (CIS {event.cis}) are counted by metric filter {f.name} on "
+                f"log group {f.log_group_name}, and alarm {notifying[0]} notifies an SNS topic.",
+                log_groups=list[JsonValue](groups),
+                matching_filters=[f.name],
+                notifying_alarms=list[JsonValue](notifying),
+            )
+        silent.update({a.name: _why_silent(a) for a in watching})
+        if not watching:
+            gaps.append(f"no alarm watches the metric of filter {f.name}")
+    closest: dict[str, JsonValue] = {}
+    if not matching:
+        gaps.append(f"no metric filter on {', '.join(groups)} matches the benchmark's pattern")
+        if near:
+            name, shortfall = min(near.items(), key=lambda item: (len(item[1]), item[0]))
+            closest[name] = list[JsonValue](shortfall)
+            gaps.append(f"the closest, {name}, {', '.join(shortfall)}")
+    elif silent:
+        gaps.append("the alarms on its metric notify no one")
+    return failed(
+        ref,
+        f"{event.described} (CIS {event.cis}) raise no alarm that notifies an SNS topic: "
+        f"{'; '.join(gaps)}.",
+        log_groups=list[JsonValue](groups),
+        matching_filters=matching,
+        closest_filter=closest,
+        silent_alarms=silent,
+        required_pattern=event.pattern.pattern,
+    )
+
+
+# LOW, as Security Hub rates the CloudWatch.1-14 metric filter controls.
+@check(
+    id="cloudwatch_security_events_alarmed",
+    title="Security-relevant CloudTrail events raise a CloudWatch alarm that notifies people",
+    service="cloudwatch",
+    severity=Severity.LOW,
+    resource_type=_ACCOUNT_TYPE,
+    datasets=[CLOUDTRAIL_TRAILS, LOGS_METRIC_FILTERS, CLOUDWATCH_METRIC_ALARMS],
+    rationale=(
+        "Study materials (Monitoring: alarms that notify an SNS topic, CloudWatch Logs turning "
+        "log data into metrics; the IAM notes on root use, MFA and least privilege): a logging "
+        "multi-region trail delivers every API call to a log group, where a metric filter counts "
+        "unauthorized calls, sign-ins without MFA or that fail, root use, and changes to IAM "
+        "policies, CloudTrail, KMS keys, bucket policies, AWS Config, security groups, network "
+        "ACLs, gateways, route tables and VPCs; an alarm on that metric pages someone the moment "
+        "one happens. One finding per CIS v3.0 recommendation 4.1-4.14."
+    ),
+    remediation=Remediation(
+        console=(
+            "CloudWatch console > Log groups > the log group of the multi-region trail > Metric "
+            "filters > Create metric filter with the benchmark's pattern (see the finding's "
+            "required_pattern), metric value 1 > then Create alarm on that metric: Sum >= 1 over "
+            "5 minutes, notify an SNS topic with subscribers."
+        ),
+        cli=(
+            "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name <name> "
+            "--filter-pattern '<required_pattern>' --metric-transformations "
+            "metricName=<name>,metricNamespace=CISBenchmark,metricValue=1 && aws cloudwatch "
+            "put-metric-alarm --alarm-name <name> --namespace CISBenchmark --metric-name <name> "
+            "--statistic Sum --period 300 --evaluation-periods 1 --threshold 1 "
+            "--comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>"
+        ),
+        terraform=(
+            "aws_cloudwatch_log_metric_filter (log_group_name = the trail's log group, pattern = "
+            "the benchmark's) + aws_cloudwatch_metric_alarm on its metric with alarm_actions = "
+            "[aws_sns_topic.<name>.arn]"
+        ),
+    ),
+    references=[
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html",
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+        "cloudwatch-alarms-for-cloudtrail.html",
+    ],
+    compliance={"cis-3.0": [e.cis for e in SECURITY_EVENTS]},
+)
+def cloudwatch_security_events_alarmed(scope: Scope) -> Iterable[Verdict]:
+    """One finding per security event, in the home region of the multi-region trails that
+    deliver to CloudWatch Logs (metric filters and alarms live beside the trail's log group).
+
+    Metric filter patterns are compared with the benchmark's as sets of conditions (see
+    `RequiredPattern.missing_from`). A region that only sees another region's (or account's)
+    multi-region trail is judged there, so it yields nothing, as Security Hub does; a region
+    with no multi-region trail at all fails every event."""
+    trails, shortfalls = _monitoring_trails(scope)
+    if trails:
+        filters = scope.get(LOGS_METRIC_FILTERS)
+        alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
+        for event in SECURITY_EVENTS:
+            yield _event_verdict(event, trails, filters, alarms)
+        return
+    elsewhere = [
+        t for t in scope.get(CLOUDTRAIL_TRAILS) if t.multi_region and not owned_here(t, scope)
+    ]
+    if elsewhere:
+        return
+    error = next((w for w in shortfalls.values() if isinstance(w, CollectionError)), None)
+    if shortfalls:
+        reason = "; ".join(f"{name}: {why}" for name, why in shortfalls.items())
+    else:
+        reason = f"no multi-region trail records {scope.region}'s management events"
+    for event in SECURITY_EVENTS:
+        ref = ResourceRef(id=f"cis-{event.cis}-{event.key}", type=_ACCOUNT_TYPE)
+        if error is not None:
+            yield unreadable(ref, error)
+            continue
+        yield failed(
+            ref,
+            f"{event.described} (CIS {event.cis}) cannot raise an alarm: no logging "
+            f"multi-region trail delivers them to CloudWatch Logs ({reason}).",
+            log_groups=[],
+            matching_filters=[],
+            closest_filter={},
+            silent_alarms={},
+            required_pattern=event.pattern.pattern,
+        )
+
+
+# --- Dashboards ------------------------------------------------------------------------------
+
+
+def _workload(scope: Scope) -> dict[str, int]:
+    counts = {
+        "RDS DB instance": len(scope.get(RDS_DB_INSTANCES)),
+        "DynamoDB table": len(scope.get(DYNAMODB_TABLES)),
+        "Lambda function": len(scope.get(LAMBDA_FUNCTIONS)),
+        "load balancer": len(scope.get(ELBV2_LOAD_BALANCERS)),
+    }
+    return {kind: count for kind, count in counts.items() if count}
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}" + ("" if n == 1 else "s") for kind, n in counts.items())
+
+
+# INFORMATIONAL: a missing dashboard hides nothing an alarm would not catch; it slows the
+# person answering the page.
+@check(
+    id="cloudwatch_dashboard_exists",
+    title="Each region that runs the workload has a CloudWatch dashboard showing its metrics",
+    service="cloudwatch",
+    severity=Severity.INFORMATIONAL,
+    resource_type=_ACCOUNT_TYPE,
+    datasets=[
+        CLOUDWATCH_DASHBOARDS,
+        RDS_DB_INSTANCES,
+        DYNAMODB_TABLES,
+        LAMBDA_FUNCTIONS,
+        ELBV2_LOAD_BALANCERS,
+    ],
+    rationale=(
+        "Study materials (the Duolingo DynamoDB case study's monitoring setup, CloudWatch > "
+        "Dashboards > Create dashboard, and the purpose-built databases talk's CloudWatch "
+        "Dashboards): a dashboard puts a region's key metrics in one view for whoever answers "
+        "an alarm. Dashboards are account-wide, so a region counts as covered when a widget "
+        "shows its metrics. No FSBP or CIS control covers this."
+    ),
+    remediation=Remediation(
+        console=(
+            "CloudWatch console (in the region) > Dashboards > Create dashboard > add widgets "
+            "for the region's databases, tables, functions and load balancers > Save."
+        ),
+        cli=(
+            "aws cloudwatch put-dashboard --dashboard-name <app>-<region> --dashboard-body "
+            'file://dashboard.json   # widgets with "region": "<region>"'
+        ),
+        terraform=(
+            "aws_cloudwatch_dashboard: dashboard_body = jsonencode({ widgets = [{ type = "
+            '"metric", properties = { region = "<region>", metrics = [...] } }] })'
+        ),
+    ),
+    references=[
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html",
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/"
+        "CloudWatch-Dashboard-Body-Structure.html",
+    ],
+)
+def cloudwatch_dashboard_exists(scope: Scope) -> Iterable[Verdict]:
+    """One finding per region that runs any of the workload's resources; a region with none is
+    not judged. A dashboard whose body could not be read makes an uncovered region an ERROR."""
+    workload = _workload(scope)
+    if not workload:
+        return
+    ref = ResourceRef(id=scope.account_id, type=_ACCOUNT_TYPE)
+    listed: list[Dashboard] = scope.get(CLOUDWATCH_DASHBOARDS)
+    dashboards = sorted(listed, key=lambda d: d.name)
+    showing = [
+        d.name
+        for d in dashboards
+        if not isinstance(d.regions, CollectionError) and scope.region in d.regions
+    ]
+    counts = dict[str, JsonValue](workload)
+    if showing:
+        yield passed(
+            ref,
+            f"Dashboard {showing[0]} shows metrics from {scope.region}, which runs "
+            f"{_counted(workload)}.",
+            dashboards=list[JsonValue](showing),
+            workload=counts,
+        )
+        return
+    unknown = next((d.regions for d in dashboards if isinstance(d.regions, CollectionError)), None)
+    if unknown is not None:
+        yield unreadable(ref, unknown)
+        return
+    yield failed(
+        ref,
+        f"No CloudWatch dashboard shows metrics from {scope.region}, which runs "
+        f"{_counted(workload)}.",
+        dashboards=[],
+        workload=counts,
+    )

@@ -226,11 +226,16 @@ def matches_every_name(pattern: str) -> bool:
     return "*" in pattern and set(pattern) <= {"*", "?"} and pattern.count("?") <= 1
 
 
+# Every action is at least `x:y`: a colon-less wildcard-only pattern with up to this many `?`
+# (and a `*`) still matches every one of them (`??*` does).
+_SHORTEST_ACTION = 3
+
+
 def covers_every_action(action: str) -> bool:
-    """`*`, `*:*` and the like: every action of every service."""
+    """`*`, `*:*`, `??*` and the like: every action of every service."""
     service, colon, name = action.partition(":")
     if not colon:
-        return matches_every_name(action)
+        return "*" in action and set(action) <= {"*", "?"} and action.count("?") <= _SHORTEST_ACTION
     return matches_every_name(service) and matches_every_name(name)
 
 
@@ -238,13 +243,21 @@ def covers_whole_service(action: str) -> bool:
     """`s3:*` (any case), `i*:*`, or an action covering everything: all of some service."""
     service, colon, name = action.partition(":")
     if not colon:
-        return matches_every_name(action)
+        return covers_every_action(action)
     return bool(service) and matches_every_name(name)
 
 
+_PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f")
+
+
 def covers_every_resource(resource: str) -> bool:
-    """`*`, or an ARN pattern wildcarded after its partition (`arn:aws:*`, `arn:aws:*:*:*:*`)."""
-    if matches_every_name(resource):
+    """`*`, an ARN pattern wildcarded after its partition (`arn:aws:*`, `arn:aws:*:*:*:*`), or
+    a `*` that ends the pattern early (`arn:*`, `a*`): a `*` ending an ARN segment matches
+    across the colons after it, so it matches every ARN its start matches."""
+    if "*" in resource and set(resource) <= {"*", "?"}:
+        return resource.count("?") <= len("arn:aws:")  # every ARN is longer than that
+    stem = resource.rstrip("*").lower()
+    if resource.endswith("*") and any(f"arn:{p}:".startswith(stem) for p in _PARTITIONS):
         return True
     parts = resource.split(":")
     return (

@@ -1,12 +1,15 @@
-"""CloudWatch collector: metric alarms with their actions and the dimensions they watch."""
+"""CloudWatch collector: metric alarms with their actions and the dimensions they watch, and the
+account's dashboards with the regions they show."""
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from typing import Any
 
 from auditor.collectors.base import CollectContext, Collector, Operation
-from auditor.datasets import CLOUDWATCH_METRIC_ALARMS
-from auditor.models import MetricAlarm
+from auditor.datasets import CLOUDWATCH_DASHBOARDS, CLOUDWATCH_METRIC_ALARMS
+from auditor.models import CollectionError, Dashboard, MetricAlarm
 
 
 def _dimension_map(dimensions: list[dict[str, Any]]) -> dict[str, str]:
@@ -56,4 +59,54 @@ METRIC_ALARMS = Collector(
     dataset=CLOUDWATCH_METRIC_ALARMS,
     operations=(Operation("cloudwatch", "DescribeAlarms", "cloudwatch:DescribeAlarms"),),
     collect=collect_metric_alarms,
+)
+
+
+def _body_regions(body: Any) -> list[str]:
+    """The regions a dashboard body's widgets name: each widget's properties.region, and the
+    region option a metric line may carry as the last element of its array."""
+    if not isinstance(body, dict):
+        return []
+    regions: set[str] = set()
+    for widget in body.get("widgets", []):
+        properties = widget.get("properties", {}) if isinstance(widget, dict) else {}
+        if not isinstance(properties, dict):
+            continue
+        if isinstance(properties.get("region"), str):
+            regions.add(properties["region"])
+        for line in properties.get("metrics", []):
+            if isinstance(line, list) and line and isinstance(line[-1], dict):
+                region = line[-1].get("region")
+                if isinstance(region, str):
+                    regions.add(region)
+    return sorted(regions)
+
+
+def _dashboard_regions(ctx: CollectContext, name: str) -> list[str]:
+    answer = ctx.call("cloudwatch", "GetDashboard", resource_id=name, DashboardName=name)
+    try:
+        body = json.loads(answer.get("DashboardBody") or "{}")
+    except ValueError:
+        body = {}
+    return _body_regions(body)
+
+
+def collect_dashboards(ctx: CollectContext) -> list[Dashboard]:
+    """Dashboards are account-wide: one ListDashboards in the account's global region lists
+    them all, whatever region they show."""
+    dashboards = []
+    for d in ctx.paginate("cloudwatch", "ListDashboards", "DashboardEntries"):
+        name = d["DashboardName"]
+        regions: list[str] | CollectionError = ctx.attempt(partial(_dashboard_regions, ctx, name))
+        dashboards.append(Dashboard(arn=d.get("DashboardArn", ""), name=name, regions=regions))
+    return dashboards
+
+
+DASHBOARDS = Collector(
+    dataset=CLOUDWATCH_DASHBOARDS,
+    operations=(
+        Operation("cloudwatch", "ListDashboards", "cloudwatch:ListDashboards"),
+        Operation("cloudwatch", "GetDashboard", "cloudwatch:GetDashboard"),
+    ),
+    collect=collect_dashboards,
 )

@@ -1,4 +1,5 @@
-"""S3 collector: buckets in the scanned regions, each with its region and lifecycle rules."""
+"""S3 collector: buckets in the scanned regions, each with its region, lifecycle rules,
+versioning, default encryption, Block Public Access settings and bucket policy."""
 
 from __future__ import annotations
 
@@ -6,10 +7,25 @@ from functools import partial
 from typing import Any
 
 from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.iam import policy_document
 from auditor.datasets import S3_BUCKETS
-from auditor.models import LifecycleRule, LifecycleTransition, S3Bucket
+from auditor.models import (
+    BucketPolicy,
+    BucketVersioning,
+    DefaultEncryption,
+    EncryptionRule,
+    LifecycleRule,
+    LifecycleTransition,
+    PublicAccessBlock,
+    S3Bucket,
+)
 
+# The error codes S3 answers for a configuration the bucket does not have: a fact about the
+# bucket, not a gap in what was read.
 _NO_LIFECYCLE = "NoSuchLifecycleConfiguration"
+_NO_ENCRYPTION = "ServerSideEncryptionConfigurationNotFoundError"
+NO_PUBLIC_ACCESS_BLOCK = "NoSuchPublicAccessBlockConfiguration"
+_NO_POLICY = "NoSuchBucketPolicy"
 
 
 def _bucket_region(ctx: CollectContext, bucket: dict[str, Any]) -> str:
@@ -67,6 +83,68 @@ def _lifecycle_rules(ctx: CollectContext, name: str, region: str) -> list[Lifecy
     return [_rule(r) for r in answer.get("Rules", [])]
 
 
+def _absent_as_none(
+    ctx: CollectContext, operation: str, absent: str, name: str, region: str
+) -> dict[str, Any] | None:
+    """The answer of a per-bucket configuration read; None where S3 says there is none."""
+    try:
+        return ctx.call("s3", operation, region=region, resource_id=name, Bucket=name)
+    except CollectionFailure as failure:
+        if failure.error.error_code == absent:
+            return None
+        raise
+
+
+def _versioning(ctx: CollectContext, name: str, region: str) -> BucketVersioning:
+    answer = ctx.call("s3", "GetBucketVersioning", region=region, resource_id=name, Bucket=name)
+    # A bucket that was never versioned answers with neither element.
+    return BucketVersioning(
+        status=str(answer.get("Status", "")),
+        mfa_delete=answer.get("MFADelete") == "Enabled",
+    )
+
+
+def _encryption_rule(rule: dict[str, Any]) -> EncryptionRule:
+    default = rule.get("ApplyServerSideEncryptionByDefault", {})
+    return EncryptionRule(
+        algorithm=str(default.get("SSEAlgorithm", "")),
+        kms_key_id=default.get("KMSMasterKeyID") or None,
+        bucket_key_enabled=bool(rule.get("BucketKeyEnabled", False)),
+    )
+
+
+def _default_encryption(ctx: CollectContext, name: str, region: str) -> DefaultEncryption:
+    answer = _absent_as_none(ctx, "GetBucketEncryption", _NO_ENCRYPTION, name, region)
+    if answer is None:
+        return DefaultEncryption()
+    rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+    return DefaultEncryption(rules=[_encryption_rule(r) for r in rules])
+
+
+def public_access_block(answer: dict[str, Any] | None) -> PublicAccessBlock:
+    """The settings of a GetPublicAccessBlock answer (bucket or account); None: never set."""
+    if answer is None:
+        return PublicAccessBlock(configured=False)
+    settings = answer.get("PublicAccessBlockConfiguration", {})
+    return PublicAccessBlock(
+        block_public_acls=bool(settings.get("BlockPublicAcls", False)),
+        ignore_public_acls=bool(settings.get("IgnorePublicAcls", False)),
+        block_public_policy=bool(settings.get("BlockPublicPolicy", False)),
+        restrict_public_buckets=bool(settings.get("RestrictPublicBuckets", False)),
+    )
+
+
+def _public_access_block(ctx: CollectContext, name: str, region: str) -> PublicAccessBlock:
+    return public_access_block(
+        _absent_as_none(ctx, "GetPublicAccessBlock", NO_PUBLIC_ACCESS_BLOCK, name, region)
+    )
+
+
+def _policy(ctx: CollectContext, name: str, region: str) -> BucketPolicy:
+    answer = _absent_as_none(ctx, "GetBucketPolicy", _NO_POLICY, name, region)
+    return BucketPolicy(document=None if answer is None else policy_document(answer.get("Policy")))
+
+
 def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
     buckets = []
     for b in ctx.paginate("s3", "ListBuckets", "Buckets"):
@@ -81,6 +159,10 @@ def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
                 region=region,
                 created_at=b.get("CreationDate"),
                 lifecycle_rules=ctx.attempt(partial(_lifecycle_rules, ctx, name, region)),
+                versioning=ctx.attempt(partial(_versioning, ctx, name, region)),
+                default_encryption=ctx.attempt(partial(_default_encryption, ctx, name, region)),
+                public_access_block=ctx.attempt(partial(_public_access_block, ctx, name, region)),
+                policy=ctx.attempt(partial(_policy, ctx, name, region)),
             )
         )
     return buckets
@@ -92,6 +174,10 @@ BUCKETS = Collector(
         Operation("s3", "ListBuckets", "s3:ListAllMyBuckets"),
         Operation("s3", "GetBucketLocation", "s3:GetBucketLocation"),
         Operation("s3", "GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
+        Operation("s3", "GetBucketVersioning", "s3:GetBucketVersioning"),
+        Operation("s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+        Operation("s3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+        Operation("s3", "GetBucketPolicy", "s3:GetBucketPolicy"),
     ),
     collect=collect_buckets,
 )

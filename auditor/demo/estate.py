@@ -10,6 +10,10 @@ import boto3
 
 from auditor.demo.compute import seed_compute
 from auditor.demo.data_tier import seed_data_tier
+from auditor.demo.identity import seed_identity
+from auditor.demo.monitoring import seed_monitoring
+from auditor.demo.organization import seed_organization
+from auditor.demo.storage import seed_storage
 
 DEMO_REGIONS: tuple[str, ...] = ("us-east-1", "eu-west-1")
 _US, _EU = DEMO_REGIONS
@@ -521,13 +525,15 @@ def _seed_iam(iam: Any, account: str) -> None:
 
 
 def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None) -> None:
-    """Create the demo estate in DEMO_REGIONS of the account `session` reaches."""
+    """Create the demo estate in DEMO_REGIONS of the account `session` reaches, and make it
+    the management account of an organization with one neglected member account."""
 
     def client(service: str, region: str) -> Any:
         return session.client(service, region_name=region, endpoint_url=endpoint_url)
 
     account = client("sts", _US).get_caller_identity()["Account"]
     _seed_iam(client("iam", _US), account)
+    seed_identity(client)
     for region in DEMO_REGIONS:
         sns = client("sns", region)
         topic_arn = sns.create_topic(Name=_TOPIC, Tags=_tags("monitoring"))["TopicArn"]
@@ -541,3 +547,6 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
         _seed_alarms(client("cloudwatch", region), region, topic_arn)
         seed_compute(client, region, account, topic_arn)
         seed_data_tier(client, region, account)
+        seed_monitoring(client, region, account, topic_arn)
+        seed_storage(client, region, account)
+    seed_organization(client, account)

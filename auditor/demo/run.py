@@ -28,6 +28,8 @@ def run_demo(checks: Iterable[Check]) -> Iterator[ScanRequest]:
             "the demo needs moto: pip install 'aws-auditor[demo]' (make demo does this)"
         ) from None
     from auditor.demo.estate import DEMO_REGIONS, seed_estate
+    from auditor.demo.organization import ROLE_NAME
+    from auditor.org import OrgOptions
 
     # moto would otherwise seed ~1,300 public AMIs per region as if the account owned them.
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
@@ -46,6 +48,10 @@ def run_demo(checks: Iterable[Check]) -> Iterator[ScanRequest]:
             region_name=DEMO_REGIONS[0],
         )
         seed_estate(session, endpoint_url)
-        yield ScanRequest(session, endpoint_url, tuple(DEMO_REGIONS), tuple(checks))
+        # The sample account is an organization's management account: scan every member too.
+        organization = OrgOptions(role_name=ROLE_NAME)
+        yield ScanRequest(
+            session, endpoint_url, tuple(DEMO_REGIONS), tuple(checks), org=organization
+        )
     finally:
         server.stop()

@@ -434,8 +434,12 @@ def test_every_collector_sends_only_its_declared_operations(aws: boto3.session.S
         "iam:GetAccountAuthorizationDetails",
         "rds:DescribeDBClusters",
         "rds:DescribeDBInstances",
+        "s3:GetBucketEncryption",
         "s3:GetBucketLifecycleConfiguration",
         "s3:GetBucketLocation",
+        "s3:GetBucketPolicy",
+        "s3:GetBucketVersioning",
+        "s3:GetPublicAccessBlock",
         "s3:ListBuckets",
     }
 

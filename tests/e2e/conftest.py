@@ -109,14 +109,21 @@ def moto_client(port: int, service: str, region: str = "us-east-1") -> Any:
 
 
 @contextmanager
-def moto_server(log: Path, *, seed: bool = False) -> Iterator[int]:
+def moto_server(
+    log: Path,
+    *,
+    seed: bool = False,
+    env: dict[str, str] | None = None,
+    module: str = "tests.support.seeded_moto",
+) -> Iterator[int]:
     """A moto server in its own process on 127.0.0.1 (its state apart from any in-process
-    mock), empty or seeded with the sample account; its port."""
+    mock), empty or seeded with the sample account; its port. `env` adds to its environment;
+    `module` is run instead of tests.support.seeded_moto (same arguments)."""
     port = _free_port()
     ready = log.with_suffix(".ready")
     ready.unlink(missing_ok=True)
-    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-    command = [sys.executable, "-m", "tests.support.seeded_moto", str(port), str(ready)]
+    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false", **(env or {})}
+    command = [sys.executable, "-m", module, str(port), str(ready)]
     with log.open("w") as out:
         server = subprocess.Popen(
             [*command, *(["--seed"] if seed else [])],

@@ -26,9 +26,12 @@ def test_demo_writes_both_reports_showing_a_pass_and_a_fail_for_every_check(
     report = Report.model_validate_json((out / "auditor-report.json").read_text())
     assert report.errors == []
     assert set(report.scan.regions) == {"us-east-1", "eu-west-1"}
+    # The management account and its sandbox member, each with its own summary.
+    assert len(report.scan.accounts) == 2
+    assert set(report.summary.by_account) == set(report.scan.accounts)
     verdicts: dict[str, set[str]] = {}
     for finding in report.findings:
         verdicts.setdefault(finding.check_id, set()).add(finding.status.value)
     assert verdicts == {check: {"PASS", "FAIL"} for check in report.scan.checks}
-    assert len(report.scan.checks) >= 11
+    assert len(report.scan.checks) >= 60
     assert (out / "auditor-report.html").stat().st_size > 10_000

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.e2e
 
 BUILTIN_CHECKS = set(load_checks())
 READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+# The one documented exception: iam:GenerateCredentialReport only starts generating the
+# credential report that GetCredentialReport then reads; it changes nothing in the account.
+READ_ONLY_EXCEPTIONS = frozenset({("iam", "GenerateCredentialReport")})
 
 
 def _signed(call: str) -> str:
@@ -37,12 +40,18 @@ def _no_traceback(stderr: str) -> None:
 def test_scan_writes_both_reports_with_a_pass_and_a_fail_for_every_check(
     tmp_path: Path, moto_port: int, scan_args: list[str]
 ) -> None:
-    result = run_auditor(tmp_path, *scan_args, "--endpoint-url", f"http://127.0.0.1:{moto_port}")
+    # The sample account manages an organization with one neglected member account: the
+    # account-wide checks (the root user, account settings) pass in one and fail in the other.
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    result = run_auditor(tmp_path, *scan_args, "--org", "--endpoint-url", endpoint)
 
     assert result.code == 1, result.stderr  # the sample account fails high-severity checks
     report = Report.model_validate(result.report)
     assert set(report.scan.checks) == BUILTIN_CHECKS
-    assert report.scan.accounts == [ACCOUNT]
+    listed = moto_client(moto_port, "organizations").list_accounts()["Accounts"]
+    organization = sorted(a["Id"] for a in listed)
+    assert len(organization) == 2 and ACCOUNT in organization
+    assert report.scan.accounts == organization
     assert report.errors == []
     statuses: dict[str, set[str]] = {}
     for finding in report.findings:
@@ -72,7 +81,7 @@ def test_scan_sends_only_read_only_operations(
     for request in proxy.requests:
         if request.service == "s3":
             assert request.method in ("GET", "HEAD"), request
-        else:
+        elif (request.service, request.operation) not in READ_ONLY_EXCEPTIONS:
             assert request.operation.startswith(READ_ONLY_PREFIXES), request
     # What the report says it sent is what went over the wire (the proxy sees signing names).
     seen = proxy.operations() - {"sts:GetCallerIdentity"}
@@ -131,20 +140,33 @@ def test_denied_ttl_read_turns_only_that_tables_finding_into_error(
 def test_iam_denied_reports_every_iam_check_as_error_and_none_pass(
     tmp_path: Path, moto_port: int, scan_args: list[str]
 ) -> None:
-    with AwsProxy(
-        moto_port, [Fault("GetAccountAuthorizationDetails", code="AccessDenied")]
-    ) as proxy:
+    iam_reads = [
+        op.name
+        for collector in load_collectors().values()
+        if collector.dataset.service == "iam"
+        for op in collector.operations
+    ]
+    with AwsProxy(moto_port, [Fault(name, code="AccessDenied") for name in iam_reads]) as proxy:
         result = run_auditor(tmp_path, *scan_args, "--endpoint-url", proxy.url, "--service", "iam")
 
     assert result.code == 3, result.stderr
     findings = result.report["findings"]
+    iam_checks = {c for c in BUILTIN_CHECKS if c.startswith("iam_")}
     assert {(f["check_id"], f["status"], f["region"]) for f in findings} == {
-        ("iam_policy_no_full_admin", "ERROR", "global"),
-        ("iam_policy_no_service_wildcard", "ERROR", "global"),
+        (check, "ERROR", "global") for check in iam_checks
     }
-    assert all("GetAccountAuthorizationDetails" in f["message"] for f in findings)
-    [gap] = result.report["errors"]
-    assert gap["checks"] == ["iam_policy_no_full_admin", "iam_policy_no_service_wildcard"]
+    by_check = {f["check_id"]: f["message"] for f in findings}
+    assert "GetAccountAuthorizationDetails" in by_check["iam_policy_no_full_admin"]
+    assert "GenerateCredentialReport" in by_check["iam_user_console_mfa"]
+    assert "GetAccountSummary" in by_check["iam_root_mfa_enabled"]
+    gaps = {gap["operation"]: gap["checks"] for gap in result.report["errors"]}
+    assert gaps["GetAccountAuthorizationDetails"] == [
+        "iam_policy_no_full_admin",
+        "iam_policy_no_privilege_escalation",
+        "iam_policy_no_service_wildcard",
+        "iam_role_trust_policy_restricted",
+        "iam_user_no_direct_policies",
+    ]
 
 
 def test_a_scan_with_no_permissions_does_not_look_clean(

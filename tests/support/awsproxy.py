@@ -153,6 +153,12 @@ def identify(method: str, path: str, headers: dict[str, str], body: bytes) -> Re
         form.update(query)
         operation = form.get("Action", "")
         params = form
+    elif service == "s3" and url.path.startswith("/v20180820/"):
+        # S3 Control signs as "s3"; its REST paths carry the API version.
+        operation, params = _rest_operation("s3control", method, url.path) or (
+            f"{method} {url.path}",
+            {},
+        )
     elif service == "s3":
         marker = next((m for m in _S3_SUBRESOURCES if m in query), None)
         bucket = url.path.strip("/").split("/", 1)[0]

@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from conftest import (
     ACCOUNT,
+    GLOBAL_REGION,
     REGION,
     SCALING_POLICY_ACTION,
     SNS_TOPIC,
+    by_resource,
+    dataset_denied,
+    db_instance,
+    denied,
+    engine_findings,
+    global_scope,
     metric_alarm,
     only_verdict,
+    run_check,
     scope_snapshot,
 )
 
 from auditor.findings import Status
-from checks.cloudwatch import cloudwatch_alarm_has_action, is_sns_topic, notifies_people
+from auditor.models import (
+    CollectionError,
+    Dashboard,
+    MetricAlarm,
+    MetricFilter,
+    MetricTransformation,
+    ScopeSnapshot,
+    Trail,
+    TrailEventSelectors,
+)
+from checks.cloudwatch import (
+    SECURITY_EVENTS,
+    cloudwatch_alarm_has_action,
+    cloudwatch_dashboard_exists,
+    cloudwatch_security_events_alarmed,
+    is_sns_topic,
+    notifies_people,
+)
 
 
 def test_alarm_with_enabled_actions_passes() -> None:
@@ -90,3 +117,299 @@ def test_an_sns_action_on_a_disabled_alarm_notifies_no_one() -> None:
     assert (
         notifies_people(metric_alarm("b", alarm_actions=[SCALING_POLICY_ACTION, SNS_TOPIC])) is True
     )
+
+
+# --- cloudwatch_security_events_alarmed --------------------------------------------------------
+
+LOG_GROUP = "/org/cloudtrail"
+ALL_EVENTS = TrailEventSelectors(management_read=True, management_write=True)
+CIS_PATTERNS = {
+    "4.1": '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+    "4.2": '{($.eventName="ConsoleLogin") && ($.additionalEventData.MFAUsed!="Yes")}',
+    "4.3": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS '
+    '&& $.eventType != "AwsServiceEvent" }',
+    "4.4": "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||"
+    "($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||"
+    "($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||"
+    "($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||"
+    "($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||"
+    "($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||"
+    "($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}",
+    "4.5": "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || "
+    "($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+    "4.10": "{ ($.eventName = AuthorizeSecurityGroupIngress) || "
+    "($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) "
+    "|| ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || "
+    "($.eventName = DeleteSecurityGroup) }",
+    # The rest as Security Hub's CloudWatch.6-14 remediation steps write them.
+    "4.6": '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
+    "4.7": "{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || "
+    "($.eventName=ScheduleKeyDeletion))}",
+    "4.8": "{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || "
+    "($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || "
+    "($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || "
+    "($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || "
+    "($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}",
+    "4.9": "{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || "
+    "($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || "
+    "($.eventName=PutConfigurationRecorder))}",
+    "4.11": "{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || "
+    "($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || "
+    "($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}",
+    "4.12": "{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || "
+    "($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || "
+    "($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}",
+    "4.13": "{($.eventSource = ec2.amazonaws.com) && (($.eventName=CreateRoute) || "
+    "($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || "
+    "($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || "
+    "($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable))}",
+    "4.14": "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || "
+    "($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || "
+    "($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || "
+    "($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || "
+    "($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || "
+    "($.eventName=EnableVpcClassicLink)}",
+}
+
+
+def audit_trail(name: str = "org-audit", *, home_region: str = REGION, **fields: Any) -> Trail:
+    values: dict[str, Any] = {
+        "multi_region": True,
+        "is_logging": True,
+        "event_selectors": ALL_EVENTS,
+        "cloudwatch_logs_log_group_arn": (
+            f"arn:aws:logs:{home_region}:{ACCOUNT}:log-group:{LOG_GROUP}:*"
+        ),
+    }
+    values.update(fields)
+    return Trail(
+        arn=f"arn:aws:cloudtrail:{home_region}:{ACCOUNT}:trail/{name}",
+        name=name,
+        home_region=home_region,
+        **values,
+    )
+
+
+def metric_filter(cis: str, pattern: str | None = None) -> MetricFilter:
+    return MetricFilter(
+        name=f"cis-{cis}",
+        log_group_name=LOG_GROUP,
+        pattern=pattern if pattern is not None else CIS_PATTERNS[cis],
+        metrics=[MetricTransformation(namespace="CISBenchmark", name=f"cis-{cis}-count")],
+    )
+
+
+def alarm_on(cis: str, **fields: Any) -> MetricAlarm:
+    base = metric_alarm(f"cis-{cis}-alarm", namespace="CISBenchmark", **fields)
+    return base.model_copy(update={"metric_name": f"cis-{cis}-count"})
+
+
+def monitoring(
+    trails: list[Trail], filters: list[MetricFilter], alarms: list[MetricAlarm]
+) -> ScopeSnapshot:
+    return scope_snapshot(
+        cloudtrail_trails=trails, logs_metric_filters=filters, cloudwatch_metric_alarms=alarms
+    )
+
+
+def events(snapshot: ScopeSnapshot) -> dict[str, Any]:
+    return by_resource(run_check(cloudwatch_security_events_alarmed, snapshot))
+
+
+def test_every_required_event_filtered_and_alarmed_passes() -> None:
+    verdicts = events(
+        monitoring(
+            [audit_trail()],
+            [metric_filter(cis) for cis in CIS_PATTERNS],
+            [alarm_on(cis) for cis in CIS_PATTERNS],
+        )
+    )
+
+    assert sorted(verdicts) == sorted(f"cis-{e.cis}-{e.key}" for e in SECURITY_EVENTS)
+    assert {v.status for v in verdicts.values()} == {Status.PASS}
+    root = verdicts["cis-4.3-root-account-usage"]
+    assert root.resource.type == "AWS::::Account"
+    assert root.message == (
+        "Uses of the root user (CIS 4.3) are counted by metric filter cis-4.3 on log group "
+        "/org/cloudtrail, and alarm cis-4.3-alarm notifies an SNS topic."
+    )
+    assert root.evidence["notifying_alarms"] == ["cis-4.3-alarm"]
+
+
+def test_missing_filter_partial_pattern_silent_alarm_and_unwatched_metric_fail() -> None:
+    filters = [
+        metric_filter("4.1"),
+        metric_filter("4.2"),
+        metric_filter("4.3"),
+        # Ingress only: egress changes go uncounted.
+        metric_filter(
+            "4.10",
+            "{ ($.eventName = AuthorizeSecurityGroupIngress) || "
+            "($.eventName = RevokeSecurityGroupIngress) }",
+        ),
+    ]
+    alarms = [alarm_on("4.1"), alarm_on("4.2", actions_enabled=False)]
+
+    verdicts = events(monitoring([audit_trail()], filters, alarms))
+
+    assert verdicts["cis-4.1-unauthorized-api-calls"].status is Status.PASS
+    mfa = verdicts["cis-4.2-console-sign-in-without-mfa"]
+    assert mfa.status is Status.FAIL
+    assert mfa.evidence["silent_alarms"] == {"cis-4.2-alarm": "actions disabled"}
+    assert mfa.message.endswith("the alarms on its metric notify no one.")
+    root = verdicts["cis-4.3-root-account-usage"]
+    assert root.status is Status.FAIL
+    assert "no alarm watches the metric of filter cis-4.3" in root.message
+    groups = verdicts["cis-4.10-security-group-changes"]
+    assert groups.status is Status.FAIL
+    assert groups.evidence["matching_filters"] == []
+    assert groups.evidence["closest_filter"] == {
+        "cis-4.10": [
+            "lacks eventName = AuthorizeSecurityGroupEgress",
+            "lacks eventName = CreateSecurityGroup",
+            "lacks eventName = DeleteSecurityGroup",
+            "lacks eventName = RevokeSecurityGroupEgress",
+        ]
+    }
+    assert "no metric filter on /org/cloudtrail matches the benchmark's pattern; the closest, " in (
+        groups.message
+    )
+    assert verdicts["cis-4.5-cloudtrail-configuration-changes"].status is Status.FAIL
+
+
+def test_filter_on_another_log_group_does_not_count() -> None:
+    elsewhere = metric_filter("4.5").model_copy(update={"log_group_name": "/app/other"})
+
+    verdicts = events(monitoring([audit_trail()], [elsewhere], [alarm_on("4.5")]))
+
+    assert verdicts["cis-4.5-cloudtrail-configuration-changes"].status is Status.FAIL
+
+
+def test_region_without_a_multi_region_trail_fails_every_event() -> None:
+    regional = audit_trail("regional", multi_region=False)
+
+    verdicts = events(monitoring([regional], [metric_filter("4.1")], [alarm_on("4.1")]))
+
+    assert len(verdicts) == len(SECURITY_EVENTS)
+    assert {v.status for v in verdicts.values()} == {Status.FAIL}
+    assert "no multi-region trail records" in verdicts["cis-4.1-unauthorized-api-calls"].message
+
+
+def test_home_trail_without_log_group_fails_with_the_reason() -> None:
+    trail = audit_trail(cloudwatch_logs_log_group_arn=None)
+
+    verdicts = events(monitoring([trail], [], []))
+
+    assert {v.status for v in verdicts.values()} == {Status.FAIL}
+    assert "org-audit: it delivers to no CloudWatch Logs log group" in (
+        verdicts["cis-4.4-iam-policy-changes"].message
+    )
+
+
+def test_region_that_only_sees_a_trail_homed_elsewhere_is_not_judged() -> None:
+    shadow = audit_trail(home_region="us-east-1")
+
+    assert run_check(cloudwatch_security_events_alarmed, monitoring([shadow], [], [])) == []
+
+
+def test_unreadable_home_trail_status_is_an_error_for_every_event() -> None:
+    error = denied("cloudtrail", "GetEventSelectors", "org-audit")
+
+    verdicts = events(monitoring([audit_trail(event_selectors=error)], [], []))
+
+    assert {v.status for v in verdicts.values()} == {Status.ERROR}
+    assert verdicts["cis-4.1-unauthorized-api-calls"].evidence["operation"] == "GetEventSelectors"
+
+
+def test_unreadable_metric_filters_are_an_error() -> None:
+    snapshot = scope_snapshot(
+        cloudtrail_trails=[audit_trail()],
+        logs_metric_filters=dataset_denied("logs", "DescribeMetricFilters"),
+        cloudwatch_metric_alarms=[],
+    )
+
+    [finding] = engine_findings(cloudwatch_security_events_alarmed, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "DescribeMetricFilters"
+
+
+# --- cloudwatch_dashboard_exists -----------------------------------------------------------------
+
+
+def dashboard(name: str, regions: list[str] | CollectionError) -> Dashboard:
+    return Dashboard(
+        arn=f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/{name}", name=name, regions=regions
+    )
+
+
+def workload(**datasets: Any) -> ScopeSnapshot:
+    values: dict[str, Any] = {
+        "rds_db_instances": [db_instance("orders-db")],
+        "dynamodb_tables": [],
+        "lambda_functions": [],
+        "elbv2_load_balancers": [],
+    }
+    values.update(datasets)
+    return scope_snapshot(**values)
+
+
+def dashboards(*items: Dashboard) -> ScopeSnapshot:
+    return global_scope(cloudwatch_dashboards=list(items))
+
+
+def test_dashboard_showing_the_region_passes() -> None:
+    [verdict] = run_check(
+        cloudwatch_dashboard_exists,
+        workload(),
+        account=dashboards(dashboard("ops", ["us-east-1", REGION]), dashboard("old", [])),
+    )
+
+    assert verdict.status is Status.PASS
+    assert verdict.message == (
+        f"Dashboard ops shows metrics from {REGION}, which runs 1 RDS DB instance."
+    )
+    assert verdict.evidence == {"dashboards": ["ops"], "workload": {"RDS DB instance": 1}}
+
+
+def test_region_no_dashboard_shows_fails_and_an_empty_region_is_not_judged() -> None:
+    account = dashboards(dashboard("ops", ["us-east-1"]))
+
+    [verdict] = run_check(cloudwatch_dashboard_exists, workload(), account=account)
+    empty = run_check(cloudwatch_dashboard_exists, workload(rds_db_instances=[]), account=account)
+
+    assert verdict.status is Status.FAIL
+    assert verdict.message == (
+        f"No CloudWatch dashboard shows metrics from {REGION}, which runs 1 RDS DB instance."
+    )
+    assert empty == []
+
+
+def test_unreadable_dashboard_body_is_an_error_only_for_an_uncovered_region() -> None:
+    error = denied("cloudwatch", "GetDashboard", "locked", region=GLOBAL_REGION)
+
+    [alone] = run_check(
+        cloudwatch_dashboard_exists, workload(), account=dashboards(dashboard("locked", error))
+    )
+    [covered] = run_check(
+        cloudwatch_dashboard_exists,
+        workload(),
+        account=dashboards(dashboard("locked", error), dashboard("ops", [REGION])),
+    )
+
+    assert alone.status is Status.ERROR
+    assert alone.evidence["operation"] == "GetDashboard"
+    assert covered.status is Status.PASS
+
+
+def test_unreadable_dashboard_list_is_an_error() -> None:
+    findings = engine_findings(
+        cloudwatch_dashboard_exists,
+        workload(),
+        account=global_scope(
+            cloudwatch_dashboards=dataset_denied("cloudwatch", "ListDashboards", GLOBAL_REGION)
+        ),
+    )
+
+    assert [f.status for f in findings] == [Status.ERROR]
+    assert findings[0].evidence["operation"] == "ListDashboards"

@@ -1,0 +1,104 @@
+"""CloudTrail collector: the trails each region sees, with logging status and the management
+events their selectors record.
+
+A multi-region trail shows in DescribeTrails of every region (a shadow trail); its status and
+event selectors are read in its home region, the only one that answers GetEventSelectors for it.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from auditor.collectors.base import CollectContext, Collector, Operation
+from auditor.datasets import CLOUDTRAIL_TRAILS
+from auditor.models import CollectionError, Trail, TrailEventSelectors
+
+_SERVICE = "cloudtrail"
+
+
+def _is_logging(ctx: CollectContext, arn: str, home_region: str) -> bool:
+    answer = ctx.call(_SERVICE, "GetTrailStatus", region=home_region, resource_id=arn, Name=arn)
+    return bool(answer.get("IsLogging", False))
+
+
+def _classic(selectors: list[dict[str, Any]]) -> TrailEventSelectors:
+    read = write = False
+    excluded: set[str] = set()
+    for selector in selectors:
+        if not selector.get("IncludeManagementEvents", True):
+            continue
+        kind = selector.get("ReadWriteType", "All")
+        read = read or kind in ("All", "ReadOnly")
+        write = write or kind in ("All", "WriteOnly")
+        excluded.update(selector.get("ExcludeManagementEventSources", []))
+    return TrailEventSelectors(
+        management_read=read, management_write=write, excluded_event_sources=sorted(excluded)
+    )
+
+
+def _advanced(selectors: list[dict[str, Any]]) -> TrailEventSelectors:
+    """Advanced selectors: one with eventCategory = Management records management events,
+    all of them unless a readOnly field narrows it to reads ("true") or writes ("false")."""
+    read = write = False
+    excluded: set[str] = set()
+    for selector in selectors:
+        fields = {f.get("Field"): f for f in selector.get("FieldSelectors", [])}
+        if "Management" not in fields.get("eventCategory", {}).get("Equals", []):
+            continue
+        read_only = fields.get("readOnly", {}).get("Equals")
+        read = read or not read_only or "true" in read_only
+        write = write or not read_only or "false" in read_only
+        excluded.update(fields.get("eventSource", {}).get("NotEquals", []))
+    return TrailEventSelectors(
+        management_read=read, management_write=write, excluded_event_sources=sorted(excluded)
+    )
+
+
+def _event_selectors(ctx: CollectContext, arn: str, home_region: str) -> TrailEventSelectors:
+    answer = ctx.call(
+        _SERVICE, "GetEventSelectors", region=home_region, resource_id=arn, TrailName=arn
+    )
+    if answer.get("AdvancedEventSelectors"):
+        return _advanced(answer["AdvancedEventSelectors"])
+    return _classic(answer.get("EventSelectors", []))
+
+
+def collect_trails(ctx: CollectContext) -> list[Trail]:
+    # DescribeTrails has no paginator: one call returns every trail the region sees.
+    answer = ctx.call(_SERVICE, "DescribeTrails", includeShadowTrails=True)
+    trails = []
+    for t in answer.get("trailList", []):
+        arn = t["TrailARN"]
+        home = t.get("HomeRegion") or ctx.region
+        is_logging: bool | CollectionError = ctx.attempt(partial(_is_logging, ctx, arn, home))
+        selectors: TrailEventSelectors | CollectionError = ctx.attempt(
+            partial(_event_selectors, ctx, arn, home)
+        )
+        trails.append(
+            Trail(
+                arn=arn,
+                name=t["Name"],
+                home_region=home,
+                multi_region=bool(t.get("IsMultiRegionTrail", False)),
+                organization_trail=bool(t.get("IsOrganizationTrail", False)),
+                log_file_validation=bool(t.get("LogFileValidationEnabled", False)),
+                kms_key_id=t.get("KmsKeyId") or None,
+                s3_bucket_name=t.get("S3BucketName") or None,
+                cloudwatch_logs_log_group_arn=t.get("CloudWatchLogsLogGroupArn") or None,
+                is_logging=is_logging,
+                event_selectors=selectors,
+            )
+        )
+    return trails
+
+
+TRAILS = Collector(
+    dataset=CLOUDTRAIL_TRAILS,
+    operations=(
+        Operation(_SERVICE, "DescribeTrails", "cloudtrail:DescribeTrails"),
+        Operation(_SERVICE, "GetTrailStatus", "cloudtrail:GetTrailStatus"),
+        Operation(_SERVICE, "GetEventSelectors", "cloudtrail:GetEventSelectors"),
+    ),
+    collect=collect_trails,
+)

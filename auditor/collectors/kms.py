@@ -1,0 +1,51 @@
+"""KMS collector: the region's keys, who manages each, and whether automatic rotation is on for
+the keys that can rotate."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from auditor.collectors.base import CollectContext, Collector, Operation
+from auditor.datasets import KMS_KEYS
+from auditor.models import CollectionError, KMSKey, KMSKeyDetails
+
+_SERVICE = "kms"
+
+
+def _details(ctx: CollectContext, key_id: str) -> KMSKeyDetails:
+    meta = ctx.call(_SERVICE, "DescribeKey", resource_id=key_id, KeyId=key_id)["KeyMetadata"]
+    return KMSKeyDetails(
+        manager=meta.get("KeyManager", ""),
+        key_spec=meta.get("KeySpec") or meta.get("CustomerMasterKeySpec", ""),
+        key_state=meta.get("KeyState", ""),
+        origin=meta.get("Origin", ""),
+        description=meta.get("Description", ""),
+    )
+
+
+def _rotation(ctx: CollectContext, key_id: str) -> bool:
+    answer = ctx.call(_SERVICE, "GetKeyRotationStatus", resource_id=key_id, KeyId=key_id)
+    return bool(answer.get("KeyRotationEnabled", False))
+
+
+def collect_keys(ctx: CollectContext) -> list[KMSKey]:
+    keys = []
+    for k in ctx.paginate(_SERVICE, "ListKeys", "Keys"):
+        key_id = k["KeyId"]
+        details: KMSKeyDetails | CollectionError = ctx.attempt(partial(_details, ctx, key_id))
+        rotation: bool | CollectionError | None = None
+        if isinstance(details, KMSKeyDetails) and details.rotatable:
+            rotation = ctx.attempt(partial(_rotation, ctx, key_id))
+        keys.append(KMSKey(arn=k["KeyArn"], id=key_id, details=details, rotation_enabled=rotation))
+    return keys
+
+
+KEYS = Collector(
+    dataset=KMS_KEYS,
+    operations=(
+        Operation(_SERVICE, "ListKeys", "kms:ListKeys"),
+        Operation(_SERVICE, "DescribeKey", "kms:DescribeKey"),
+        Operation(_SERVICE, "GetKeyRotationStatus", "kms:GetKeyRotationStatus"),
+    ),
+    collect=collect_keys,
+)
