@@ -18,6 +18,7 @@ import click
 
 from auditor import __version__
 from auditor.errors import AuditorError, UsageError
+from auditor.runtime import cap_malloc_arenas
 
 if TYPE_CHECKING:
     from auditor.checkapi import Check
@@ -768,5 +769,6 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def entry() -> None:
+    cap_malloc_arenas()
     signal.signal(signal.SIGTERM, _terminate)
     sys.exit(run())

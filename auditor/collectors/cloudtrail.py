@@ -67,30 +67,29 @@ def _event_selectors(ctx: CollectContext, arn: str, home_region: str) -> TrailEv
 def collect_trails(ctx: CollectContext) -> list[Trail]:
     # DescribeTrails has no paginator: one call returns every trail the region sees.
     answer = ctx.call(_SERVICE, "DescribeTrails", includeShadowTrails=True)
-    trails = []
-    for t in answer.get("trailList", []):
+
+    def one(t: dict[str, Any]) -> Trail:
         arn = t["TrailARN"]
         home = t.get("HomeRegion") or ctx.region
         is_logging: bool | CollectionError = ctx.attempt(partial(_is_logging, ctx, arn, home))
         selectors: TrailEventSelectors | CollectionError = ctx.attempt(
             partial(_event_selectors, ctx, arn, home)
         )
-        trails.append(
-            Trail(
-                arn=arn,
-                name=t["Name"],
-                home_region=home,
-                multi_region=bool(t.get("IsMultiRegionTrail", False)),
-                organization_trail=bool(t.get("IsOrganizationTrail", False)),
-                log_file_validation=bool(t.get("LogFileValidationEnabled", False)),
-                kms_key_id=t.get("KmsKeyId") or None,
-                s3_bucket_name=t.get("S3BucketName") or None,
-                cloudwatch_logs_log_group_arn=t.get("CloudWatchLogsLogGroupArn") or None,
-                is_logging=is_logging,
-                event_selectors=selectors,
-            )
+        return Trail(
+            arn=arn,
+            name=t["Name"],
+            home_region=home,
+            multi_region=bool(t.get("IsMultiRegionTrail", False)),
+            organization_trail=bool(t.get("IsOrganizationTrail", False)),
+            log_file_validation=bool(t.get("LogFileValidationEnabled", False)),
+            kms_key_id=t.get("KmsKeyId") or None,
+            s3_bucket_name=t.get("S3BucketName") or None,
+            cloudwatch_logs_log_group_arn=t.get("CloudWatchLogsLogGroupArn") or None,
+            is_logging=is_logging,
+            event_selectors=selectors,
         )
-    return trails
+
+    return ctx.map(one, answer.get("trailList", []))
 
 
 TRAILS = Collector(

@@ -4,6 +4,7 @@ the keys that can rotate."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from auditor.collectors.base import CollectContext, Collector, Operation
 from auditor.datasets import KMS_KEYS
@@ -29,15 +30,15 @@ def _rotation(ctx: CollectContext, key_id: str) -> bool:
 
 
 def collect_keys(ctx: CollectContext) -> list[KMSKey]:
-    keys = []
-    for k in ctx.paginate(_SERVICE, "ListKeys", "Keys"):
+    def one(k: dict[str, Any]) -> KMSKey:
         key_id = k["KeyId"]
         details: KMSKeyDetails | CollectionError = ctx.attempt(partial(_details, ctx, key_id))
         rotation: bool | CollectionError | None = None
         if isinstance(details, KMSKeyDetails) and details.rotatable:
             rotation = ctx.attempt(partial(_rotation, ctx, key_id))
-        keys.append(KMSKey(arn=k["KeyArn"], id=key_id, details=details, rotation_enabled=rotation))
-    return keys
+        return KMSKey(arn=k["KeyArn"], id=key_id, details=details, rotation_enabled=rotation)
+
+    return ctx.map(one, ctx.paginate(_SERVICE, "ListKeys", "Keys"))
 
 
 KEYS = Collector(

@@ -146,26 +146,25 @@ def _policy(ctx: CollectContext, name: str, region: str) -> BucketPolicy:
 
 
 def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
-    buckets = []
-    for b in ctx.paginate("s3", "ListBuckets", "Buckets"):
+    def one(b: dict[str, Any]) -> S3Bucket | None:
         region = _bucket_region(ctx, b)
         if region not in ctx.scan_regions:
-            continue
+            return None
         name = b["Name"]
-        buckets.append(
-            S3Bucket(
-                arn=f"arn:{ctx.partition}:s3:::{name}",
-                name=name,
-                region=region,
-                created_at=b.get("CreationDate"),
-                lifecycle_rules=ctx.attempt(partial(_lifecycle_rules, ctx, name, region)),
-                versioning=ctx.attempt(partial(_versioning, ctx, name, region)),
-                default_encryption=ctx.attempt(partial(_default_encryption, ctx, name, region)),
-                public_access_block=ctx.attempt(partial(_public_access_block, ctx, name, region)),
-                policy=ctx.attempt(partial(_policy, ctx, name, region)),
-            )
+        return S3Bucket(
+            arn=f"arn:{ctx.partition}:s3:::{name}",
+            name=name,
+            region=region,
+            created_at=b.get("CreationDate"),
+            lifecycle_rules=ctx.attempt(partial(_lifecycle_rules, ctx, name, region)),
+            versioning=ctx.attempt(partial(_versioning, ctx, name, region)),
+            default_encryption=ctx.attempt(partial(_default_encryption, ctx, name, region)),
+            public_access_block=ctx.attempt(partial(_public_access_block, ctx, name, region)),
+            policy=ctx.attempt(partial(_policy, ctx, name, region)),
         )
-    return buckets
+
+    found = ctx.map(one, ctx.paginate("s3", "ListBuckets", "Buckets"))
+    return [bucket for bucket in found if bucket is not None]
 
 
 BUCKETS = Collector(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
 from auditor.collectors.iam import policy_document
@@ -32,17 +33,18 @@ def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes:
 
 
 def collect_topics(ctx: CollectContext) -> list[SNSTopic]:
-    topics = []
-    for item in ctx.paginate(_SERVICE, "ListTopics", "Topics"):
+    def one(item: dict[str, Any]) -> SNSTopic | None:
         arn = str(item["TopicArn"])
         try:
             attributes: TopicAttributes | CollectionError = ctx.attempt(
                 partial(_attributes, ctx, arn)
             )
         except _TopicGone:
-            continue
-        topics.append(SNSTopic(arn=arn, name=arn.rsplit(":", 1)[-1], attributes=attributes))
-    return topics
+            return None
+        return SNSTopic(arn=arn, name=arn.rsplit(":", 1)[-1], attributes=attributes)
+
+    found = ctx.map(one, ctx.paginate(_SERVICE, "ListTopics", "Topics"))
+    return [topic for topic in found if topic is not None]
 
 
 TOPICS = Collector(
