@@ -620,6 +620,10 @@ def policy(
 
     chosen = select_checks(checks, exclude_checks, services)
     explicit = tuple(regions) or tuple(current_config().settings.regions)
+    if explicit:  # the same names `scan` accepts; nothing is sent to AWS
+        from auditor.session import open_session, validate_regions
+
+        validate_regions(open_session(None), explicit)
     required = iam_policy.requirements(
         chosen, load_collectors(), discover_regions=not explicit, org=org
     )

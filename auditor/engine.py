@@ -88,9 +88,7 @@ def _verdicts(
         return [unreadable(_scope_resource(scope), blocking)]
     try:
         return list(
-            check.run(
-                Scope(scope, check.metadata.datasets, parameters, account, own_accounts)
-            )
+            check.run(Scope(scope, check.metadata.datasets, parameters, account, own_accounts))
         )
     except Exception as exc:  # a broken check must report ERROR, not vanish
         log.exception("check %s failed", check.id)

@@ -212,6 +212,58 @@ def error_response(request: RecordedRequest, fault: Fault) -> tuple[int, dict[st
     return fault.status, {"Content-Type": "text/xml"}, body.encode()
 
 
+def shaped_error(
+    request: RecordedRequest, headers: dict[str, str], fault: Fault
+) -> tuple[int, dict[str, str], bytes]:
+    """An error in the protocol the request itself was sent in: botocore may speak JSON or
+    CBOR to a service whose model lists several protocols (CloudWatch)."""
+    if "x-amz-target" in headers:
+        body = json.dumps({"__type": f"com.amazonaws#{fault.code}", "message": fault.message})
+        content_type = headers.get("content-type", "application/x-amz-json-1.0")
+        return fault.status, {"Content-Type": content_type}, body.encode()
+    if _CBOR_OPERATION.search(request.path):
+        return (
+            fault.status,
+            {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"},
+            _cbor_map({"__type": f"com.amazonaws#{fault.code}", "message": fault.message}),
+        )
+    return error_response(request, fault)
+
+
+def send_reply(
+    handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes
+) -> None:
+    """Answer the client with `payload`, framed by our own Content-Length."""
+    handler.send_response(status)
+    for name, value in headers.items():
+        if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+            handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(payload)
+
+
+def forward(
+    handler: BaseHTTPRequestHandler, upstream_port: int, body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """Send the client's request on to the server on 127.0.0.1:`upstream_port` as it came."""
+    upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
+    try:
+        upstream.putrequest(
+            handler.command, handler.path, skip_host=True, skip_accept_encoding=True
+        )
+        for name, value in handler.headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                upstream.putheader(name, value)
+        upstream.putheader("Content-Length", str(len(body)))
+        upstream.endheaders(body)
+        answer = upstream.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read()
+    finally:
+        upstream.close()
+
+
 class AwsProxy:
     def __init__(self, upstream_port: int, faults: list[Fault] | None = None, latency: float = 0.0):
         self.upstream_port = upstream_port
@@ -259,33 +311,13 @@ class AwsProxy:
                     time.sleep(proxy.latency)
                 fault = next((f for f in proxy.faults if f.matches(request)), None)
                 if fault is not None:
-                    status, out_headers, payload = error_response(request, fault)
+                    status, out_headers, payload = shaped_error(request, headers, fault)
                 else:
                     status, out_headers, payload = self._forward(body)
-                self.send_response(status)
-                for name, value in out_headers.items():
-                    if name.lower() not in ("content-length", "transfer-encoding", "connection"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
+                send_reply(self, status, out_headers, payload)
 
             def _forward(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
-                upstream = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port, timeout=60)
-                try:
-                    upstream.putrequest(
-                        self.command, self.path, skip_host=True, skip_accept_encoding=True
-                    )
-                    for name, value in self.headers.items():
-                        if name.lower() not in ("content-length", "connection"):
-                            upstream.putheader(name, value)
-                    upstream.putheader("Content-Length", str(len(body)))
-                    upstream.endheaders(body)
-                    answer = upstream.getresponse()
-                    return answer.status, dict(answer.getheaders()), answer.read()
-                finally:
-                    upstream.close()
+                return forward(self, proxy.upstream_port, body)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay
 
