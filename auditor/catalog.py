@@ -63,10 +63,15 @@ def filter_checks(
     ]
 
 
+NO_STANDARD_NOTE = "No standard covers this check: it encodes a practice of the study materials."
+
+
 def to_json(checks: Iterable[Check]) -> str:
     payload = []
     for c in checks:
         entry = c.metadata.model_dump(mode="json") | {"source": c.source}
+        if not c.metadata.compliance:
+            entry["compliance_note"] = NO_STANDARD_NOTE
         if c.overrides:
             entry["parameters"] = c.configure().model_dump(mode="json")
         if c.default_severity is not None:
@@ -78,7 +83,7 @@ def to_json(checks: Iterable[Check]) -> str:
 def _mappings(check: Check) -> list[str]:
     compliance = check.metadata.compliance
     if not compliance:
-        return ["No standard covers this check: it encodes a practice of the study materials."]
+        return [NO_STANDARD_NOTE]
     return [f"{FRAMEWORKS[key]}: {', '.join(ids)}" for key, ids in compliance.items()]
 
 

@@ -107,3 +107,22 @@ def test_checks_json_filtered_by_severity_through_the_cli(every: list[Check]) ->
     assert result.exit_code == 0
     listed = json.loads(result.output)
     assert {c["id"] for c in listed} == {c.id for c in every if c.metadata.severity.value == "low"}
+
+
+def test_checks_json_says_plainly_when_no_standard_covers_a_check(every: list[Check]) -> None:
+    import json
+
+    result = CliRunner().invoke(main, ["checks", "--format", "json"])
+
+    listed = {c["id"]: c for c in json.loads(result.output)}
+    assert len(listed) == len(every) >= 60
+    for check in every:
+        entry = listed[check.id]
+        if check.metadata.compliance:
+            assert "compliance_note" not in entry
+            assert entry["compliance"] == check.metadata.compliance
+        else:
+            assert entry["compliance"] == {}
+            assert entry["compliance_note"].startswith("No standard covers this check")
+        assert entry["rationale"]
+        assert all(entry["remediation"][k] for k in ("console", "cli", "terraform"))

@@ -413,3 +413,14 @@ def test_unreadable_dashboard_list_is_an_error() -> None:
 
     assert [f.status for f in findings] == [Status.ERROR]
     assert findings[0].evidence["operation"] == "ListDashboards"
+
+
+def test_alarm_action_check_is_an_error_when_alarms_cannot_be_read() -> None:
+    snapshot = scope_snapshot(
+        cloudwatch_metric_alarms=dataset_denied("cloudwatch", "DescribeAlarms")
+    )
+
+    [finding] = engine_findings(cloudwatch_alarm_has_action, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence == {"operation": "DescribeAlarms", "error_code": "AccessDenied"}

@@ -420,3 +420,15 @@ def test_table_class_is_an_error_when_tables_cannot_be_listed() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence["error_code"] == "AccessDenied"
+
+
+def test_table_alarm_check_is_an_error_when_alarms_cannot_be_read() -> None:
+    snapshot = scope_snapshot(
+        dynamodb_tables=[dynamodb_table("orders")],
+        cloudwatch_metric_alarms=dataset_denied("cloudwatch", "DescribeAlarms"),
+    )
+
+    [finding] = engine_findings(dynamodb_table_has_alarm, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence == {"operation": "DescribeAlarms", "error_code": "AccessDenied"}

@@ -11,6 +11,9 @@ from conftest import (
     ACCOUNT,
     allow,
     by_resource,
+    dataset_denied,
+    engine_findings,
+    global_scope,
     iam_scope,
     managed_policy,
     only_verdict,
@@ -19,6 +22,7 @@ from conftest import (
     run_check,
 )
 
+from auditor.checkapi import Check
 from auditor.engine import Evaluation
 from auditor.findings import Status
 from auditor.models import Snapshot
@@ -293,4 +297,19 @@ def test_every_policy_gets_its_own_finding() -> None:
         "narrow": Status.PASS,
         "app/a": Status.PASS,
         "app/b": Status.FAIL,
+    }
+
+
+@pytest.mark.parametrize("check", [iam_policy_no_full_admin, iam_policy_no_service_wildcard])
+def test_policy_checks_are_an_error_when_the_authorization_details_are_denied(
+    check: Check,
+) -> None:
+    error = dataset_denied("iam", "GetAccountAuthorizationDetails", region="global")
+
+    [finding] = engine_findings(check, global_scope(iam_authorization_details=error))
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence == {
+        "operation": "GetAccountAuthorizationDetails",
+        "error_code": "AccessDenied",
     }

@@ -747,3 +747,28 @@ def test_proxy_check_honours_the_tag_selection() -> None:
     [verdict] = run_check(rds_database_behind_proxy, snapshot_, tags=["client=lambda"])
 
     assert (verdict.resource.id, verdict.status) == ("api-db", Status.FAIL)
+
+
+def test_cluster_multi_az_is_an_error_when_the_instances_cannot_be_read() -> None:
+    # The check places a cluster's members by their instances' zones: without them, no verdict.
+    snapshot = scope_snapshot(
+        rds_db_clusters=[db_cluster("orders", ["orders-1", "orders-2"])],
+        rds_db_instances=dataset_denied("rds", "DescribeDBInstances"),
+    )
+
+    [finding] = engine_findings(rds_cluster_multi_az, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "DescribeDBInstances"
+
+
+def test_instance_alarm_check_is_an_error_when_alarms_cannot_be_read() -> None:
+    snapshot = scope_snapshot(
+        rds_db_instances=[db_instance("orders-db")],
+        cloudwatch_metric_alarms=dataset_denied("cloudwatch", "DescribeAlarms"),
+    )
+
+    [finding] = engine_findings(rds_instance_has_alarm, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence == {"operation": "DescribeAlarms", "error_code": "AccessDenied"}
