@@ -129,6 +129,20 @@ class Progress:
             self._console.print(self.line(), markup=False)
 
 
+def _account_table(report: Report) -> Table:
+    """One row per account, most FAILs first: where to look in an organization."""
+    table = Table(title="Findings by account", show_edge=False)
+    table.add_column("account")
+    for status in Status:
+        table.add_column(status.value, justify="right", style=_STATUS_STYLE[status])
+    ranked = sorted(
+        report.summary.by_account.items(), key=lambda item: (-item[1].FAIL, -item[1].ERROR, item[0])
+    )
+    for account, counts in ranked:
+        table.add_row(account, str(counts.PASS), str(counts.FAIL), str(counts.ERROR))
+    return table
+
+
 def print_summary(report: Report, paths: Iterable[Path], *, quiet: bool) -> None:
     out = _console()
     if not quiet:
@@ -156,6 +170,8 @@ def print_summary(report: Report, paths: Iterable[Path], *, quiet: bool) -> None
             if counts.PASS or counts.FAIL or counts.ERROR:
                 table.add_row(severity.value, str(counts.PASS), str(counts.FAIL), str(counts.ERROR))
         out.print(table)
+        if len(report.summary.by_account) > 1:
+            out.print(_account_table(report))
         rate = report.summary.pass_rate
         out.print(
             f"{report.summary.total} findings from {len(report.scan.checks)} checks; "

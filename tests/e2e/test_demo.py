@@ -29,6 +29,15 @@ def test_demo_writes_both_reports_showing_a_pass_and_a_fail_for_every_check(
     # The management account and its sandbox member, each with its own summary.
     assert len(report.scan.accounts) == 2
     assert set(report.summary.by_account) == set(report.scan.accounts)
+    # The terminal summary has a row per account, with that account's counts.
+    assert "Findings by account" in result.stdout
+    for account, counts in report.summary.by_account.items():
+        row = next(line for line in result.stdout.splitlines() if account in line)
+        assert [int(n) for n in row.replace("│", " ").split()[1:]] == [
+            counts.PASS,
+            counts.FAIL,
+            counts.ERROR,
+        ]
     verdicts: dict[str, set[str]] = {}
     for finding in report.findings:
         verdicts.setdefault(finding.check_id, set()).add(finding.status.value)
