@@ -420,6 +420,59 @@ def _age_days(since: datetime, now: datetime) -> int:
     return max(0, (now - since).days)
 
 
+# INFORMATIONAL: a count to bring down, not a misconfiguration; the key checks below judge age
+# and use.
+@check(
+    id="iam_user_no_long_lived_access_keys",
+    title="IAM users work with temporary credentials, not long-lived access keys",
+    service="iam",
+    severity=Severity.INFORMATIONAL,
+    resource_type=_USER_TYPE,
+    datasets=[IAM_CREDENTIAL_REPORT],
+    rationale=(
+        "Study materials (Identity: seed 004 — STS issues temporary credentials, and roles "
+        "rather than users' keys are how applications and people should reach AWS): an active "
+        "access key works until someone deletes it, wherever it was copied to, while role "
+        "sessions (IAM Identity Center, instance and task roles, OIDC from CI) expire on their "
+        "own. Each active key is a finding to count down. No FSBP or CIS control covers this "
+        "(IAM.3 and IAM.22 judge a key's age and use, not its existence)."
+    ),
+    remediation=Remediation(
+        console=(
+            "Give the person an IAM Identity Center user, or the workload a role (EC2 instance "
+            "profile, ECS task role, Lambda execution role, GitHub OIDC role); then IAM console "
+            "> Users > the user > Security credentials > Access keys > Deactivate, then Delete."
+        ),
+        cli=(
+            "aws iam update-access-key --user-name <user> --access-key-id <key-id> "
+            "--status Inactive; then aws iam delete-access-key --user-name <user> "
+            "--access-key-id <key-id>"
+        ),
+        terraform=(
+            "remove aws_iam_access_key resources; give workloads an aws_iam_role (with "
+            "aws_iam_openid_connect_provider for CI) instead"
+        ),
+    ),
+    references=[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"
+        "#bp-workloads-use-roles",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp.html",
+    ],
+)
+def iam_user_no_long_lived_access_keys(scope: Scope) -> Iterable[Verdict]:
+    """Every user of the credential report: an active access key in either slot FAILs."""
+    for user in scope.get(IAM_CREDENTIAL_REPORT).users:
+        active = [slot for slot, key in user.access_keys if key.active]
+        evidence: dict[str, JsonValue] = {"active_access_key_slots": list[JsonValue](active)}
+        if active:
+            count = "an active access key" if len(active) == 1 else "two active access keys"
+            message = f"IAM user {user.user} has {count}: a long-lived credential."
+            yield Verdict(Status.FAIL, _user_ref(user), message, evidence)
+        else:
+            message = f"IAM user {user.user} has no active access key."
+            yield Verdict(Status.PASS, _user_ref(user), message, evidence)
+
+
 # MEDIUM, as Security Hub rates IAM.5.
 @check(
     id="iam_user_console_mfa",

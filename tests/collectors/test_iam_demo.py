@@ -52,8 +52,10 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
         "iam_role_trust_policy_restricted": both,
         "iam_user_console_mfa": both,
         "iam_user_no_direct_policies": both,
-        # One root user per account, and moto always reports AccountMFAEnabled 0 and
-        # AccountAccessKeysPresent 0.
+        "iam_user_no_long_lived_access_keys": both,
+        # The rest show their other side through auditor/demo/organization.py (a member
+        # account, backdated keys); identity.py alone cannot: one root user per account, and
+        # moto always reports AccountMFAEnabled 0 and AccountAccessKeysPresent 0.
         "iam_root_mfa_enabled": {"FAIL"},
         "iam_root_hardware_mfa": {"FAIL"},
         "iam_root_no_access_keys": {"PASS"},
@@ -63,4 +65,5 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
     }
     assert failing["iam_role_trust_policy_restricted"] == {"partner-analytics-reader"}
     assert failing["iam_user_console_mfa"] == {"jun.support"}
+    assert failing["iam_user_no_long_lived_access_keys"] == {"mina.editor"}
     assert "lesson-release" in failing["iam_policy_no_privilege_escalation"]

@@ -45,6 +45,7 @@ from checks.iam import (
     iam_user_access_keys_rotated,
     iam_user_console_mfa,
     iam_user_no_direct_policies,
+    iam_user_no_long_lived_access_keys,
     iam_user_unused_credentials,
 )
 
@@ -312,6 +313,41 @@ def test_console_password_without_mfa_fails() -> None:
 def test_console_mfa_errors_when_the_report_cannot_be_read() -> None:
     [finding] = engine_findings(
         iam_user_console_mfa, global_scope(iam_credential_report=REPORT_DENIED)
+    )
+
+    assert finding.status is Status.ERROR
+    assert "GenerateCredentialReport" in finding.message
+
+
+def test_active_access_keys_are_long_lived_credentials_and_inactive_ones_are_not() -> None:
+    verdicts = by_resource(
+        run_check(
+            iam_user_no_long_lived_access_keys,
+            report_scope(
+                report_user("ci", access_key_1=key(rotated=10)),
+                report_user("both", access_key_1=key(rotated=10), access_key_2=key(rotated=5)),
+                report_user("retired", access_key_2=key(rotated=300, active=False)),
+                report_user("console-only", password_enabled=True),
+            ),
+        )
+    )
+
+    assert verdicts["ci"].status is Status.FAIL
+    assert verdicts["ci"].message == (
+        "IAM user ci has an active access key: a long-lived credential."
+    )
+    assert verdicts["ci"].evidence == {"active_access_key_slots": [1]}
+    assert verdicts["both"].status is Status.FAIL
+    assert "two active access keys" in verdicts["both"].message
+    assert verdicts["both"].evidence == {"active_access_key_slots": [1, 2]}
+    assert verdicts["retired"].status is Status.PASS
+    assert verdicts["retired"].message == "IAM user retired has no active access key."
+    assert verdicts["console-only"].status is Status.PASS
+
+
+def test_long_lived_keys_check_errors_when_the_report_cannot_be_read() -> None:
+    [finding] = engine_findings(
+        iam_user_no_long_lived_access_keys, global_scope(iam_credential_report=REPORT_DENIED)
     )
 
     assert finding.status is Status.ERROR
