@@ -19,6 +19,7 @@ from auditor.models import (
     DynamoDBTable,
     ElastiCacheCluster,
     ElastiCacheReplicationGroup,
+    EventSourceMapping,
     IAMAccountSummary,
     IAMAuthorizationDetails,
     IAMCredentialReport,
@@ -77,6 +78,9 @@ ELBV2_LOAD_BALANCERS: Dataset[list[LoadBalancer]] = Dataset(
     "elbv2_load_balancers", "elasticloadbalancing", "regional"
 )
 LAMBDA_FUNCTIONS: Dataset[list[LambdaFunction]] = Dataset("lambda_functions", "lambda", "regional")
+LAMBDA_EVENT_SOURCE_MAPPINGS: Dataset[list[EventSourceMapping]] = Dataset(
+    "lambda_event_source_mappings", "lambda", "regional"
+)
 SQS_QUEUES: Dataset[list[SQSQueue]] = Dataset("sqs_queues", "sqs", "regional")
 APIGATEWAY_REST_APIS: Dataset[list[RestApi]] = Dataset(
     "apigateway_rest_apis", "apigateway", "regional"
@@ -134,6 +138,7 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         EC2_NETWORK_INTERFACES,
         ELBV2_LOAD_BALANCERS,
         LAMBDA_FUNCTIONS,
+        LAMBDA_EVENT_SOURCE_MAPPINGS,
         SQS_QUEUES,
         APIGATEWAY_REST_APIS,
         APIGATEWAY_V2_APIS,

@@ -144,6 +144,8 @@ class DynamoDBTable(Model):
     read_capacity_units: int = 0
     write_capacity_units: int = 0
     deletion_protection: bool = False
+    stream_enabled: bool = False
+    latest_stream_arn: str | None = None
     global_secondary_indexes: list[GlobalSecondaryIndex] = Field(default_factory=list)
     ttl: TimeToLive | CollectionError
     point_in_time_recovery: PointInTimeRecovery | CollectionError
@@ -421,6 +423,15 @@ class LambdaFunction(Model):
     last_modified: str | None = None
     resource_policy: ResourcePolicy | CollectionError
     event_invoke_configs: list[EventInvokeConfig] | CollectionError
+
+
+class EventSourceMapping(Model):
+    """A Lambda trigger that polls a stream or queue (ListEventSourceMappings)."""
+
+    uuid: str
+    event_source_arn: str | None = None
+    function_arn: str | None = None
+    state: str = ""
 
 
 # --- SQS ----------------------------------------------------------------------------------
@@ -809,6 +820,7 @@ class ScopeSnapshot(Model):
     ec2_network_interfaces: list[NetworkInterface] | CollectionError | None = None
     elbv2_load_balancers: list[LoadBalancer] | CollectionError | None = None
     lambda_functions: list[LambdaFunction] | CollectionError | None = None
+    lambda_event_source_mappings: list[EventSourceMapping] | CollectionError | None = None
     sqs_queues: list[SQSQueue] | CollectionError | None = None
     apigateway_rest_apis: list[RestApi] | CollectionError | None = None
     apigateway_v2_apis: list[ApiV2] | CollectionError | None = None

@@ -37,6 +37,7 @@ _KINDS = (
     "rds cluster",
     "cloudwatch alarm",
     "lambda function",
+    "lambda event source mapping",
     "sqs queue",
     "security group",
     "network interface",
@@ -113,12 +114,13 @@ def _region(
         if region != "us-east-1":
             bucket["CreateBucketConfiguration"] = {"LocationConstraint": region}
         s3.create_bucket(**bucket)
-        dynamodb.create_table(
+        stream = dynamodb.create_table(
             TableName=name,
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
             BillingMode="PAY_PER_REQUEST",
-        )
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+        )["TableDescription"]["LatestStreamArn"]
         rds.create_db_instance(
             DBInstanceIdentifier=name,
             Engine="postgres",
@@ -151,6 +153,9 @@ def _region(
             Role=role_arn,
             Handler="index.handler",
             Code={"ZipFile": code},
+        )
+        lam.create_event_source_mapping(
+            EventSourceArn=stream, FunctionName=name, StartingPosition="LATEST"
         )
         sqs.create_queue(QueueName=name)
         group = ec2.create_security_group(GroupName=name, Description="bench", VpcId=vpc)

@@ -7,7 +7,11 @@ from collections.abc import Iterable, Iterator
 from pydantic import Field, JsonValue
 
 from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, passed, unreadable
-from auditor.datasets import CLOUDWATCH_METRIC_ALARMS, DYNAMODB_TABLES
+from auditor.datasets import (
+    CLOUDWATCH_METRIC_ALARMS,
+    DYNAMODB_TABLES,
+    LAMBDA_EVENT_SOURCE_MAPPINGS,
+)
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, DynamoDBTable, ScalableTarget
 from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
@@ -422,3 +426,79 @@ def dynamodb_table_class_fits_cost(scope: Scope) -> Iterable[Verdict]:
                 f"capacity ({current}, ≈${costs[current]:.2f} a month)."
             )
             yield Verdict(Status.PASS, ref, message, evidence)
+
+
+# Mapping states in which the trigger reads (or is about to read) its stream.
+_READING_STATES = frozenset({"Creating", "Enabling", "Enabled", "Updating"})
+
+
+# INFORMATIONAL: waste and a missed intent, not a risk.
+@check(
+    id="dynamodb_stream_has_consumer",
+    title="DynamoDB streams have a consumer",
+    service="dynamodb",
+    severity=Severity.INFORMATIONAL,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES, LAMBDA_EVENT_SOURCE_MAPPINGS],
+    rationale=(
+        "Study materials (Databases, the DynamoDB notes: Streams feed real-time processing such "
+        "as leaderboards and analytics): a stream nobody reads costs read capacity nowhere but "
+        "still signals a pipeline that was meant to exist, and its records expire after 24 "
+        "hours. The check looks for a Lambda trigger (event source mapping) on the table's "
+        "current stream that is enabled; a consumer outside Lambda (a Kinesis Client Library "
+        "application, an EventBridge Pipe) is not visible here, so the finding says so. Tables "
+        "without a stream are not judged. No FSBP or CIS control covers this."
+    ),
+    remediation=Remediation(
+        console=(
+            "Lambda console > the consuming function > Add trigger > DynamoDB > the table > "
+            "Add; or, if nothing should read it, DynamoDB console > the table > Exports and "
+            "streams > DynamoDB stream details > Turn off."
+        ),
+        cli=(
+            "aws lambda create-event-source-mapping --function-name <function> "
+            "--event-source-arn <latest-stream-arn> --starting-position LATEST; or aws "
+            "dynamodb update-table --table-name <table> --stream-specification "
+            "StreamEnabled=false"
+        ),
+        terraform=(
+            "aws_lambda_event_source_mapping with event_source_arn = "
+            "aws_dynamodb_table.<table>.stream_arn; or stream_enabled = false on the table"
+        ),
+    ),
+    references=[
+        f"{_GUIDE}/Streams.html",
+        f"{_GUIDE}/Streams.Lambda.html",
+    ],
+)
+def dynamodb_stream_has_consumer(scope: Scope) -> Iterable[Verdict]:
+    mappings = scope.get(LAMBDA_EVENT_SOURCE_MAPPINGS)
+    for table in scope.get(DYNAMODB_TABLES):
+        if not table.stream_enabled:
+            continue
+        stream = table.latest_stream_arn or f"{table.arn}/stream/"
+        triggers = [
+            m for m in mappings if m.event_source_arn and m.event_source_arn.startswith(stream)
+        ]
+        reading = sorted(m.function_arn or m.uuid for m in triggers if m.state in _READING_STATES)
+        idle = sorted(
+            f"{m.function_arn or m.uuid} ({m.state})"
+            for m in triggers
+            if m.state not in _READING_STATES
+        )
+        evidence: dict[str, JsonValue] = {
+            "stream_arn": table.latest_stream_arn,
+            "reading_triggers": list[JsonValue](reading),
+            "idle_triggers": list[JsonValue](idle),
+        }
+        ref = _table_ref(table)
+        if reading:
+            message = f"DynamoDB table {table.name}'s stream is read by {', '.join(reading)}."
+            yield Verdict(Status.PASS, ref, message, evidence)
+            continue
+        idle_note = f" (its triggers are not running: {', '.join(idle)})" if idle else ""
+        message = (
+            f"DynamoDB table {table.name} has a stream that no enabled Lambda trigger reads"
+            f"{idle_note}; a consumer outside Lambda would not show here."
+        )
+        yield Verdict(Status.FAIL, ref, message, evidence)

@@ -1,5 +1,6 @@
-"""Lambda collector: functions ($LATEST) joined with their resource-based policy and their
-asynchronous invocation settings.
+"""Lambda collectors: functions ($LATEST) joined with their resource-based policy and their
+asynchronous invocation settings; and the event source mappings (triggers that poll streams
+and queues).
 
 Environment variables come back inside every ListFunctions answer; their values (and names)
 are never read into the snapshot.
@@ -12,8 +13,13 @@ from typing import Any
 
 from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
 from auditor.collectors.iam import policy_document
-from auditor.datasets import LAMBDA_FUNCTIONS
-from auditor.models import EventInvokeConfig, LambdaFunction, ResourcePolicy
+from auditor.datasets import LAMBDA_EVENT_SOURCE_MAPPINGS, LAMBDA_FUNCTIONS
+from auditor.models import (
+    EventInvokeConfig,
+    EventSourceMapping,
+    LambdaFunction,
+    ResourcePolicy,
+)
 
 _SERVICE = "lambda"
 
@@ -83,4 +89,23 @@ FUNCTIONS = Collector(
         ),
     ),
     collect=collect_functions,
+)
+
+
+def collect_event_source_mappings(ctx: CollectContext) -> list[EventSourceMapping]:
+    return [
+        EventSourceMapping(
+            uuid=m["UUID"],
+            event_source_arn=m.get("EventSourceArn"),
+            function_arn=m.get("FunctionArn"),
+            state=m.get("State", ""),
+        )
+        for m in ctx.paginate(_SERVICE, "ListEventSourceMappings", "EventSourceMappings")
+    ]
+
+
+EVENT_SOURCE_MAPPINGS = Collector(
+    dataset=LAMBDA_EVENT_SOURCE_MAPPINGS,
+    operations=(Operation(_SERVICE, "ListEventSourceMappings", "lambda:ListEventSourceMappings"),),
+    collect=collect_event_source_mappings,
 )

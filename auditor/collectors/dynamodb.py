@@ -99,6 +99,8 @@ def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
             read_capacity_units=int(throughput.get("ReadCapacityUnits", 0)),
             write_capacity_units=int(throughput.get("WriteCapacityUnits", 0)),
             deletion_protection=bool(t.get("DeletionProtectionEnabled", False)),
+            stream_enabled=bool(t.get("StreamSpecification", {}).get("StreamEnabled", False)),
+            latest_stream_arn=t.get("LatestStreamArn") or None,
             global_secondary_indexes=[
                 GlobalSecondaryIndex(
                     name=g["IndexName"],

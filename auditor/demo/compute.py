@@ -257,7 +257,7 @@ def _seed_queues(client: ClientFactory, region: str, account: str) -> dict[str, 
 # ---------------------------------------------------------------- functions
 
 
-def _function(lam: Any, name: str, runtime: str, role: str) -> None:
+def create_demo_function(lam: Any, name: str, runtime: str, role: str) -> None:
     lam.create_function(
         FunctionName=name,
         Runtime=runtime,
@@ -276,7 +276,7 @@ def _seed_functions(
     scoped = f"arn:aws:iam::{account}:role/lesson-api-lambda-role"
     if region == _US:
         # Behind API Gateway (synchronous): no DLQ needed; watched by an alarm.
-        _function(lam, "lesson-api", "python3.12", scoped)
+        create_demo_function(lam, "lesson-api", "python3.12", scoped)
         lam.add_permission(
             FunctionName="lesson-api",
             StatementId="api-gateway",
@@ -297,7 +297,7 @@ def _seed_functions(
             AlarmActions=[topic_arn],
         )
         # Invoked by S3 uploads (asynchronous), failures kept in a queue.
-        _function(lam, "thumbnail-resize", "python3.13", scoped)
+        create_demo_function(lam, "thumbnail-resize", "python3.13", scoped)
         lam.add_permission(
             FunctionName="thumbnail-resize",
             StatementId="s3-uploads",
@@ -314,7 +314,7 @@ def _seed_functions(
         return
     # A nightly EventBridge job on a deprecated runtime whose failures vanish, with a broad
     # role; and a webhook anyone can call.
-    _function(
+    create_demo_function(
         lam, "progress-sync", "nodejs16.x", f"arn:aws:iam::{account}:role/progress-sync-lambda-role"
     )
     lam.add_permission(
@@ -324,7 +324,7 @@ def _seed_functions(
         Principal="events.amazonaws.com",
         SourceArn=f"arn:aws:events:{region}:{account}:rule/nightly-progress-sync",
     )
-    _function(lam, "partner-webhook", "python3.12", scoped)
+    create_demo_function(lam, "partner-webhook", "python3.12", scoped)
     lam.add_permission(
         FunctionName="partner-webhook",
         StatementId="anyone",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from auditor.demo.compute import create_demo_function
+
 ClientFactory = Callable[[str, str], Any]
 
 _US, _EU = "us-east-1", "eu-west-1"
@@ -129,9 +131,29 @@ def _seed_rds_eu(client: ClientFactory) -> None:
 # ---------------------------------------------------------------- DynamoDB
 
 
-def _seed_dynamodb_us(client: ClientFactory) -> None:
+def _seed_dynamodb_us(client: ClientFactory, account: str) -> None:
+    dynamodb = client("dynamodb", _US)
     # The table every learner's progress lives in cannot be dropped by a stray script.
-    client("dynamodb", _US).update_table(TableName="user-progress", DeletionProtectionEnabled=True)
+    dynamodb.update_table(TableName="user-progress", DeletionProtectionEnabled=True)
+    # Its changes stream to the function that keeps the league tables current.
+    stream = dynamodb.update_table(
+        TableName="user-progress",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    lam = client("lambda", _US)
+    role = f"arn:aws:iam::{account}:role/lesson-api-lambda-role"
+    create_demo_function(lam, "leaderboard-updater", "python3.12", role)
+    lam.create_event_source_mapping(
+        EventSourceArn=stream, FunctionName="leaderboard-updater", StartingPosition="LATEST"
+    )
+
+
+def _seed_dynamodb_eu(client: ClientFactory) -> None:
+    # A stream turned on for an analytics export that was never built.
+    client("dynamodb", _EU).update_table(
+        TableName="streaks",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+    )
 
 
 def _report_table_size(region: str, account: str, table_name: str, size_gb: int) -> None:
@@ -274,9 +296,10 @@ def seed_data_tier(client: ClientFactory, region: str, account: str) -> None:
     """Create the data-tier examples of `region` (one of the two demo regions)."""
     if region == _US:
         _seed_rds_us(client, account)
-        _seed_dynamodb_us(client)
+        _seed_dynamodb_us(client, account)
     else:
         _seed_rds_eu(client)
+        _seed_dynamodb_eu(client)
     _size_tables(region, account)
     _seed_dax(client, region, account)
     _seed_elasticache(client, region)

@@ -187,3 +187,52 @@ def test_denied_function_list_is_a_dataset_error(aws: boto3.session.Session) -> 
 
     assert isinstance(scope.lambda_functions, CollectionError)
     assert scope.lambda_functions.operation == "ListFunctions"
+
+
+def test_event_source_mappings_name_the_stream_and_the_table_its_stream(
+    aws: boto3.session.Session, role: str
+) -> None:
+    dynamodb = aws.client("dynamodb", region_name="us-east-1")
+    table = dynamodb.create_table(
+        TableName="progress",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]
+    _function(aws, "leaderboard-updater", role)
+    aws.client("lambda", region_name="us-east-1").create_event_source_mapping(
+        EventSourceArn=table["LatestStreamArn"],
+        FunctionName="leaderboard-updater",
+        StartingPosition="LATEST",
+    )
+
+    scope = collect_scopes(
+        aws, ["lambda_event_source_mappings", "dynamodb_tables"], regions=("us-east-1",)
+    )["us-east-1"]
+
+    assert isinstance(scope.lambda_event_source_mappings, list)
+    [mapping] = scope.lambda_event_source_mappings
+    assert mapping.event_source_arn == table["LatestStreamArn"]
+    assert mapping.function_arn is not None
+    assert mapping.function_arn.endswith(":function:leaderboard-updater")
+    assert mapping.state == "Enabled"
+    assert isinstance(scope.dynamodb_tables, list)
+    [progress] = scope.dynamodb_tables
+    assert progress.stream_enabled is True
+    assert progress.latest_stream_arn == table["LatestStreamArn"]
+
+
+def test_denied_event_source_mapping_list_is_a_dataset_error(aws: boto3.session.Session) -> None:
+    pool = FaultyPool(aws, {"ListEventSourceMappings": "AccessDeniedException"})
+
+    scope = collect_scopes(
+        aws, ["lambda_event_source_mappings"], pool=pool, regions=("us-east-1",)
+    )["us-east-1"]
+
+    error = scope.lambda_event_source_mappings
+    assert isinstance(error, CollectionError)
+    assert (error.operation, error.error_code) == (
+        "ListEventSourceMappings",
+        "AccessDeniedException",
+    )

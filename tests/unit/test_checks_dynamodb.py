@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import (
+    ACCOUNT,
+    REGION,
     SCALING_POLICY_ACTION,
     by_resource,
     dataset_denied,
@@ -20,8 +22,15 @@ from conftest import (
 )
 
 from auditor.findings import Status
-from auditor.models import DynamoDBTable, GlobalSecondaryIndex, PointInTimeRecovery, TimeToLive
+from auditor.models import (
+    DynamoDBTable,
+    EventSourceMapping,
+    GlobalSecondaryIndex,
+    PointInTimeRecovery,
+    TimeToLive,
+)
 from checks.dynamodb import (
+    dynamodb_stream_has_consumer,
     dynamodb_table_autoscaling,
     dynamodb_table_class_fits_cost,
     dynamodb_table_deletion_protection,
@@ -432,3 +441,74 @@ def test_table_alarm_check_is_an_error_when_alarms_cannot_be_read() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence == {"operation": "DescribeAlarms", "error_code": "AccessDenied"}
+
+
+# --- dynamodb_stream_has_consumer -----------------------------------------------------------
+
+
+def streamed(name: str, label: str = "2026-01-01T00:00:00.000") -> DynamoDBTable:
+    table = dynamodb_table(name)
+    return table.model_copy(
+        update={"stream_enabled": True, "latest_stream_arn": f"{table.arn}/stream/{label}"}
+    )
+
+
+def trigger(table: DynamoDBTable, function: str, state: str = "Enabled") -> EventSourceMapping:
+    return EventSourceMapping(
+        uuid=f"uuid-{function}",
+        event_source_arn=table.latest_stream_arn,
+        function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function}",
+        state=state,
+    )
+
+
+def test_stream_read_by_an_enabled_trigger_passes_and_an_unread_one_fails() -> None:
+    read, unread, paused = streamed("progress"), streamed("streaks"), streamed("audit")
+    snapshot = scope_snapshot(
+        dynamodb_tables=[read, unread, paused, dynamodb_table("no-stream")],
+        lambda_event_source_mappings=[
+            trigger(read, "leaderboard-updater"),
+            trigger(paused, "audit-export", state="Disabled"),
+        ],
+    )
+
+    verdicts = by_resource(run_check(dynamodb_stream_has_consumer, snapshot))
+
+    assert set(verdicts) == {"progress", "streaks", "audit"}  # no stream: not judged
+    assert verdicts["progress"].status is Status.PASS
+    assert verdicts["progress"].message == (
+        "DynamoDB table progress's stream is read by "
+        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:leaderboard-updater."
+    )
+    assert verdicts["streaks"].status is Status.FAIL
+    assert verdicts["streaks"].message == (
+        "DynamoDB table streaks has a stream that no enabled Lambda trigger reads; a consumer "
+        "outside Lambda would not show here."
+    )
+    assert verdicts["audit"].status is Status.FAIL
+    assert "(Disabled)" in verdicts["audit"].message
+    assert verdicts["audit"].evidence["reading_triggers"] == []
+
+
+def test_a_trigger_on_an_earlier_stream_of_the_table_does_not_count() -> None:
+    old = streamed("progress", label="2025-01-01T00:00:00.000")
+    current = streamed("progress", label="2026-01-01T00:00:00.000")
+    snapshot = scope_snapshot(
+        dynamodb_tables=[current], lambda_event_source_mappings=[trigger(old, "stale")]
+    )
+
+    [verdict] = run_check(dynamodb_stream_has_consumer, snapshot)
+
+    assert verdict.status is Status.FAIL
+
+
+def test_stream_check_is_an_error_when_triggers_cannot_be_listed() -> None:
+    snapshot = scope_snapshot(
+        dynamodb_tables=[streamed("progress")],
+        lambda_event_source_mappings=dataset_denied("lambda", "ListEventSourceMappings"),
+    )
+
+    [finding] = engine_findings(dynamodb_stream_has_consumer, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "ListEventSourceMappings"
