@@ -133,6 +133,13 @@ class GlobalSecondaryIndex(Model):
     write_capacity_units: int = 0
 
 
+class TableReplica(Model):
+    """A global table replica (version 2019.11.21) as DescribeTable lists it."""
+
+    region: str
+    status: str = ""
+
+
 class DynamoDBTable(Model):
     arn: str
     name: str
@@ -146,6 +153,8 @@ class DynamoDBTable(Model):
     deletion_protection: bool = False
     stream_enabled: bool = False
     latest_stream_arn: str | None = None
+    global_table_version: str | None = None
+    replicas: list[TableReplica] = Field(default_factory=list)
     global_secondary_indexes: list[GlobalSecondaryIndex] = Field(default_factory=list)
     ttl: TimeToLive | CollectionError
     point_in_time_recovery: PointInTimeRecovery | CollectionError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from fnmatch import fnmatchcase
 
 from pydantic import Field, JsonValue
 
@@ -502,3 +503,88 @@ def dynamodb_stream_has_consumer(scope: Scope) -> Iterable[Verdict]:
             f"{idle_note}; a consumer outside Lambda would not show here."
         )
         yield Verdict(Status.FAIL, ref, message, evidence)
+
+
+class GlobalTables(CheckParameters):
+    global_tables: list[str] = Field(
+        default_factory=list,
+        description="Names (shell-style globs) of tables your users reach from several regions: "
+        "each must have a replica in another region. Tables already replicated are judged "
+        "either way.",
+    )
+
+
+_CURRENT_GLOBAL_TABLES = "2019.11.21"
+# Replica states in which the replica takes no traffic until someone acts.
+_BROKEN_REPLICA = frozenset(
+    {"REGION_DISABLED", "INACCESSIBLE_ENCRYPTION_CREDENTIALS", "ARCHIVING", "ARCHIVED"}
+)
+
+
+# MEDIUM: users far from the one region get slow reads and lose the app when it is down.
+@check(
+    id="dynamodb_table_global_replicas",
+    title="Global DynamoDB tables have healthy replicas in other regions",
+    service="dynamodb",
+    severity=Severity.MEDIUM,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES],
+    parameters=GlobalTables,
+    rationale=(
+        "Study materials (Databases, the DynamoDB notes and the Duolingo case: Global Tables "
+        "serve users everywhere with local reads and writes and survive a regional outage): a "
+        "table meant for global users needs a replica in another region, on global tables "
+        "version 2019.11.21 (the legacy 2017.11.29 version lists no replicas in DescribeTable "
+        "and should be upgraded), and every replica usable. Tables named in global_tables and "
+        "tables that already have replicas are judged; others are not. No FSBP or CIS control "
+        "covers this."
+    ),
+    remediation=Remediation(
+        console=(
+            "DynamoDB console > Tables > the table > Global tables > Create replica > choose "
+            "the region > Create replica (a legacy 2017.11.29 table: Update version first)."
+        ),
+        cli=(
+            "aws dynamodb update-table --table-name <table> --replica-updates "
+            '\'[{"Create": {"RegionName": "<other-region>"}}]\''
+        ),
+        terraform='aws_dynamodb_table: a replica { region_name = "<other-region>" } block',
+    ),
+    references=[
+        f"{_GUIDE}/GlobalTables.html",
+        f"{_GUIDE}/V2globaltables_versions.html",
+    ],
+)
+def dynamodb_table_global_replicas(scope: Scope) -> Iterable[Verdict]:
+    declared = scope.parameters(GlobalTables).global_tables
+    for table in scope.get(DYNAMODB_TABLES):
+        wanted = any(fnmatchcase(table.name, pattern) for pattern in declared)
+        if not table.replicas and not wanted:
+            continue
+        others = [r for r in table.replicas if r.region != scope.region]
+        broken = [f"{r.region} ({r.status})" for r in others if r.status in _BROKEN_REPLICA]
+        evidence: dict[str, JsonValue] = {
+            "global_table_version": table.global_table_version,
+            "replicas": {r.region: r.status for r in table.replicas},
+            "declared_global": wanted,
+        }
+        ref = _table_ref(table)
+        if not others:
+            message = (
+                f"DynamoDB table {table.name} is meant to be global but has no replica outside "
+                f"{scope.region} (a legacy 2017.11.29 global table also looks like this)."
+            )
+            yield Verdict(Status.FAIL, ref, message, evidence)
+        elif broken:
+            message = f"DynamoDB table {table.name} has unusable replicas: {', '.join(broken)}."
+            yield Verdict(Status.FAIL, ref, message, evidence)
+        elif table.global_table_version not in (None, _CURRENT_GLOBAL_TABLES):
+            message = (
+                f"DynamoDB table {table.name} replicates with global tables version "
+                f"{table.global_table_version}, not {_CURRENT_GLOBAL_TABLES}."
+            )
+            yield Verdict(Status.FAIL, ref, message, evidence)
+        else:
+            regions = ", ".join(sorted(r.region for r in others))
+            message = f"DynamoDB table {table.name} is replicated to {regions}."
+            yield Verdict(Status.PASS, ref, message, evidence)

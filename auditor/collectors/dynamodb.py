@@ -16,6 +16,7 @@ from auditor.models import (
     PointInTimeRecovery,
     ScalableTarget,
     ScalingPolicy,
+    TableReplica,
     TimeToLive,
 )
 
@@ -101,6 +102,11 @@ def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
             deletion_protection=bool(t.get("DeletionProtectionEnabled", False)),
             stream_enabled=bool(t.get("StreamSpecification", {}).get("StreamEnabled", False)),
             latest_stream_arn=t.get("LatestStreamArn") or None,
+            global_table_version=t.get("GlobalTableVersion") or None,
+            replicas=[
+                TableReplica(region=r["RegionName"], status=r.get("ReplicaStatus", ""))
+                for r in t.get("Replicas", [])
+            ],
             global_secondary_indexes=[
                 GlobalSecondaryIndex(
                     name=g["IndexName"],

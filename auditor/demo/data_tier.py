@@ -156,30 +156,48 @@ def _seed_dynamodb_eu(client: ClientFactory) -> None:
     )
 
 
-def _report_table_size(region: str, account: str, table_name: str, size_gb: int) -> None:
+def _describe_table_as(region: str, account: str, table_name: str, **facts: Any) -> None:
     """moto 5.2 reports every table as 0 bytes (AWS refreshes TableSizeBytes about every six
-    hours); the demo only ever runs on an in-process moto, so the table's description is given
-    the size its data would have."""
+    hours) and has no global table replicas; the demo only ever runs on an in-process moto, so
+    the table's description is given the facts its data and replicas would show."""
     from moto.backends import get_backend
 
     table: Any = get_backend("dynamodb")[account][region].tables[table_name]
     describe = table.describe
 
-    def sized(base_key: str = "TableDescription") -> dict[str, Any]:
+    def described(base_key: str = "TableDescription") -> dict[str, Any]:
         description: dict[str, Any] = describe(base_key)
-        description[base_key]["TableSizeBytes"] = size_gb * 1024**3
+        description[base_key].update(facts)
         return description
 
-    table.describe = sized
+    table.describe = described
+
+
+def _report_table_size(region: str, account: str, table_name: str, size_gb: int) -> None:
+    _describe_table_as(region, account, table_name, TableSizeBytes=size_gb * 1024**3)
+
+
+def _replicate(region: str, account: str, table_name: str, replicas: dict[str, str]) -> None:
+    _describe_table_as(
+        region,
+        account,
+        table_name,
+        GlobalTableVersion="2019.11.21",
+        Replicas=[{"RegionName": r, "ReplicaStatus": status} for r, status in replicas.items()],
+    )
 
 
 def _size_tables(region: str, account: str) -> None:
     if region == _US:
         # Progress rows are small and read all day: Standard is the right class.
         _report_table_size(region, account, "user-progress", 2)
+        # Lessons are read everywhere: a replica next to the European learners.
+        _replicate(region, account, "lessons", {_EU: "ACTIVE"})
     else:
         # Five years of streak history, barely read: storage is nearly all of its bill.
         _report_table_size(region, account, "streaks", 200)
+        # Sessions replicated to Seoul for a launch, and the region since disabled.
+        _replicate(region, account, "sessions", {"ap-northeast-2": "REGION_DISABLED"})
 
 
 # ---------------------------------------------------------------- DAX

@@ -27,6 +27,7 @@ from auditor.models import (
     EventSourceMapping,
     GlobalSecondaryIndex,
     PointInTimeRecovery,
+    TableReplica,
     TimeToLive,
 )
 from checks.dynamodb import (
@@ -34,6 +35,7 @@ from checks.dynamodb import (
     dynamodb_table_autoscaling,
     dynamodb_table_class_fits_cost,
     dynamodb_table_deletion_protection,
+    dynamodb_table_global_replicas,
     dynamodb_table_has_alarm,
     dynamodb_table_pitr_enabled,
     dynamodb_table_ttl_enabled,
@@ -512,3 +514,73 @@ def test_stream_check_is_an_error_when_triggers_cannot_be_listed() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence["operation"] == "ListEventSourceMappings"
+
+
+# --- dynamodb_table_global_replicas -----------------------------------------------------------
+
+
+def replicated(name: str, *replicas: tuple[str, str], version: str = "2019.11.21") -> DynamoDBTable:
+    return dynamodb_table(name).model_copy(
+        update={
+            "global_table_version": version,
+            "replicas": [TableReplica(region=r, status=s) for r, s in replicas],
+        }
+    )
+
+
+def test_replicated_table_passes_and_broken_or_legacy_replicas_fail() -> None:
+    snapshot = scope_snapshot(
+        dynamodb_tables=[
+            replicated("lessons", ("us-east-1", "ACTIVE"), ("ap-northeast-2", "CREATING")),
+            replicated("profiles", ("us-east-1", "INACCESSIBLE_ENCRYPTION_CREDENTIALS")),
+            replicated("legacy", ("us-east-1", "ACTIVE"), version="2017.11.29"),
+            dynamodb_table("local-only"),
+        ]
+    )
+
+    verdicts = by_resource(run_check(dynamodb_table_global_replicas, snapshot))
+
+    assert set(verdicts) == {"lessons", "profiles", "legacy"}  # not declared, not replicated
+    assert verdicts["lessons"].status is Status.PASS
+    assert verdicts["lessons"].message == (
+        "DynamoDB table lessons is replicated to ap-northeast-2, us-east-1."
+    )
+    assert verdicts["profiles"].status is Status.FAIL
+    assert verdicts["profiles"].message == (
+        "DynamoDB table profiles has unusable replicas: us-east-1 "
+        "(INACCESSIBLE_ENCRYPTION_CREDENTIALS)."
+    )
+    assert verdicts["legacy"].status is Status.FAIL
+    assert "version 2017.11.29, not 2019.11.21" in verdicts["legacy"].message
+
+
+def test_table_declared_global_without_a_replica_elsewhere_fails() -> None:
+    snapshot = scope_snapshot(
+        dynamodb_tables=[
+            dynamodb_table("user-profiles"),
+            replicated("user-settings", (REGION, "ACTIVE")),  # only its own region
+            dynamodb_table("jobs"),
+        ]
+    )
+
+    verdicts = by_resource(
+        run_check(dynamodb_table_global_replicas, snapshot, global_tables=["user-*"])
+    )
+
+    assert set(verdicts) == {"user-profiles", "user-settings"}
+    assert verdicts["user-profiles"].status is Status.FAIL
+    assert verdicts["user-profiles"].message == (
+        f"DynamoDB table user-profiles is meant to be global but has no replica outside {REGION} "
+        "(a legacy 2017.11.29 global table also looks like this)."
+    )
+    assert verdicts["user-profiles"].evidence["declared_global"] is True
+    assert verdicts["user-settings"].status is Status.FAIL
+
+
+def test_global_replicas_check_is_an_error_when_tables_cannot_be_listed() -> None:
+    snapshot = scope_snapshot(dynamodb_tables=dataset_denied("dynamodb", "ListTables"))
+
+    [finding] = engine_findings(dynamodb_table_global_replicas, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "ListTables"
