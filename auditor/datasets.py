@@ -36,6 +36,7 @@ from auditor.models import (
     SecurityGroup,
     SNSTopic,
     SQSQueue,
+    TableUsage,
     Trail,
     VirtualMFADevice,
 )
@@ -60,6 +61,9 @@ class Dataset(Generic[T]):
 RDS_DB_INSTANCES: Dataset[list[DBInstance]] = Dataset("rds_db_instances", "rds", "regional")
 RDS_DB_CLUSTERS: Dataset[list[DBCluster]] = Dataset("rds_db_clusters", "rds", "regional")
 DYNAMODB_TABLES: Dataset[list[DynamoDBTable]] = Dataset("dynamodb_tables", "dynamodb", "regional")
+DYNAMODB_TABLE_USAGE: Dataset[list[TableUsage]] = Dataset(
+    "dynamodb_table_usage", "dynamodb", "regional"
+)
 CLOUDWATCH_METRIC_ALARMS: Dataset[list[MetricAlarm]] = Dataset(
     "cloudwatch_metric_alarms", "cloudwatch", "regional"
 )
@@ -131,6 +135,7 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         RDS_DB_INSTANCES,
         RDS_DB_CLUSTERS,
         DYNAMODB_TABLES,
+        DYNAMODB_TABLE_USAGE,
         CLOUDWATCH_METRIC_ALARMS,
         IAM_AUTHORIZATION_DETAILS,
         S3_BUCKETS,

@@ -133,6 +133,23 @@ class GlobalSecondaryIndex(Model):
     write_capacity_units: int = 0
 
 
+class TableUsage(Model):
+    """A table's consumed capacity over the last `days` days (CloudWatch AWS/DynamoDB sums)."""
+
+    table_name: str
+    days: int
+    consumed_read_units: float = 0.0
+    consumed_write_units: float = 0.0
+
+    @property
+    def reads_per_second(self) -> float:
+        return self.consumed_read_units / (self.days * 86400)
+
+    @property
+    def writes_per_second(self) -> float:
+        return self.consumed_write_units / (self.days * 86400)
+
+
 class TableReplica(Model):
     """A global table replica (version 2019.11.21) as DescribeTable lists it."""
 
@@ -822,6 +839,7 @@ class ScopeSnapshot(Model):
     rds_db_instances: list[DBInstance] | CollectionError | None = None
     rds_db_clusters: list[DBCluster] | CollectionError | None = None
     dynamodb_tables: list[DynamoDBTable] | CollectionError | None = None
+    dynamodb_table_usage: list[TableUsage] | CollectionError | None = None
     cloudwatch_metric_alarms: list[MetricAlarm] | CollectionError | None = None
     iam_authorization_details: IAMAuthorizationDetails | CollectionError | None = None
     s3_buckets: list[S3Bucket] | CollectionError | None = None

@@ -10,11 +10,12 @@ from pydantic import Field, JsonValue
 from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, passed, unreadable
 from auditor.datasets import (
     CLOUDWATCH_METRIC_ALARMS,
+    DYNAMODB_TABLE_USAGE,
     DYNAMODB_TABLES,
     LAMBDA_EVENT_SOURCE_MAPPINGS,
 )
 from auditor.findings import Remediation, ResourceRef, Severity, Status
-from auditor.models import CollectionError, DynamoDBTable, ScalableTarget
+from auditor.models import CollectionError, DynamoDBTable, ScalableTarget, TableUsage
 from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
 
 _TABLE_TYPE = "AWS::DynamoDB::Table"
@@ -587,4 +588,139 @@ def dynamodb_table_global_replicas(scope: Scope) -> Iterable[Verdict]:
         else:
             regions = ", ".join(sorted(r.region for r in others))
             message = f"DynamoDB table {table.name} is replicated to {regions}."
+            yield Verdict(Status.PASS, ref, message, evidence)
+
+
+class CapacityModePrices(CheckParameters):
+    """List prices (us-east-1 by default) and how much saving makes a finding."""
+
+    read_request_units_per_million: float = Field(default=0.125, gt=0)
+    write_request_units_per_million: float = Field(default=0.625, gt=0)
+    read_capacity_unit_hour: float = Field(default=0.00013, gt=0)
+    write_capacity_unit_hour: float = Field(default=0.00065, gt=0)
+    # Provisioned capacity sized for the average at the auto-scaling target utilization.
+    target_utilization_percent: float = Field(default=70.0, gt=0, le=100)
+    minimum_saving_percent: float = Field(default=20.0, ge=0, lt=100)
+    minimum_monthly_saving: float = Field(default=5.0, ge=0)
+
+
+_SECONDS_PER_MONTH = _HOURS_PER_MONTH * 3600
+
+
+def _capacity_costs(
+    table: DynamoDBTable, usage: TableUsage, prices: CapacityModePrices
+) -> dict[str, float]:
+    """Monthly estimates: on demand for the consumed units, provisioned as it is now, and
+    provisioned sized for the average at the target utilization."""
+    reads, writes = usage.reads_per_second, usage.writes_per_second
+    on_demand = (
+        _SECONDS_PER_MONTH
+        / 1e6
+        * (
+            reads * prices.read_request_units_per_million
+            + writes * prices.write_request_units_per_million
+        )
+    )
+
+    def provisioned(read_units: float, write_units: float) -> float:
+        return _HOURS_PER_MONTH * (
+            read_units * prices.read_capacity_unit_hour
+            + write_units * prices.write_capacity_unit_hour
+        )
+
+    target = prices.target_utilization_percent / 100
+    current = provisioned(
+        table.read_capacity_units
+        + sum(i.read_capacity_units for i in table.global_secondary_indexes),
+        table.write_capacity_units
+        + sum(i.write_capacity_units for i in table.global_secondary_indexes),
+    )
+    sized = provisioned(max(1.0, reads / target), max(1.0, writes / target))
+    return {"on_demand": on_demand, "provisioned_now": current, "provisioned_sized": sized}
+
+
+# INFORMATIONAL: a cost estimate from two weeks of averages, not a fault.
+@check(
+    id="dynamodb_table_capacity_mode_fits",
+    title="DynamoDB tables use the capacity mode their traffic makes cheaper",
+    service="dynamodb",
+    severity=Severity.INFORMATIONAL,
+    resource_type=_TABLE_TYPE,
+    datasets=[DYNAMODB_TABLES, DYNAMODB_TABLE_USAGE],
+    parameters=CapacityModePrices,
+    rationale=(
+        "Study materials (Databases, the AWS Database notes' cost table: "
+        "'on_demand_vs_provisioned: 트래픽 패턴에 따라' — choose by the traffic pattern): "
+        "provisioned capacity that sits idle costs more than paying per request, and steady "
+        "traffic on demand costs more than capacity sized for it. From the last 14 days of "
+        "consumed read and write units (CloudWatch), the check estimates each mode's monthly "
+        "cost at list prices (parameters) and fails when the other mode would save at least "
+        "the minimum share and amount. It uses averages: spiky traffic needs more provisioned "
+        "headroom than the target utilization allows, so treat a finding as a prompt to look. "
+        "No FSBP or CIS control covers this."
+    ),
+    remediation=Remediation(
+        console=(
+            "DynamoDB console > Tables > the table > Additional settings > Read/write capacity "
+            "> Edit > On-demand, or Provisioned with auto scaling > Save changes."
+        ),
+        cli=(
+            "aws dynamodb update-table --table-name <table> --billing-mode PAY_PER_REQUEST "
+            "(or --billing-mode PROVISIONED --provisioned-throughput "
+            "ReadCapacityUnits=<r>,WriteCapacityUnits=<w>)"
+        ),
+        terraform=(
+            'aws_dynamodb_table: billing_mode = "PAY_PER_REQUEST", or "PROVISIONED" with '
+            "read_capacity / write_capacity and aws_appautoscaling_target + policy"
+        ),
+    ),
+    references=[
+        f"{_GUIDE}/capacity-mode.html",
+        f"{_GUIDE}/CostOptimization_TableCapacityMode.html",
+    ],
+)
+def dynamodb_table_capacity_mode_fits(scope: Scope) -> Iterable[Verdict]:
+    prices = scope.parameters(CapacityModePrices)
+    usage = {u.table_name: u for u in scope.get(DYNAMODB_TABLE_USAGE)}
+    for table in scope.get(DYNAMODB_TABLES):
+        used = usage.get(table.name)
+        if used is None:
+            continue  # created after the usage was read: nothing to judge yet
+        costs = _capacity_costs(table, used, prices)
+        if table.billing_mode == "PROVISIONED":
+            mode, now, other, cheaper = (
+                "provisioned",
+                costs["provisioned_now"],
+                costs["on_demand"],
+                "on-demand",
+            )
+        else:
+            mode, now, other, cheaper = (
+                "on-demand",
+                costs["on_demand"],
+                costs["provisioned_sized"],
+                "provisioned capacity",
+            )
+        saving = now - other
+        percent = 100 * saving / now if now else 0.0
+        evidence: dict[str, JsonValue] = {
+            "billing_mode": table.billing_mode,
+            "days": used.days,
+            "average_reads_per_second": round(used.reads_per_second, 2),
+            "average_writes_per_second": round(used.writes_per_second, 2),
+            **{f"monthly_{k}": round(v, 2) for k, v in costs.items()},
+        }
+        ref = _table_ref(table)
+        if percent >= prices.minimum_saving_percent and saving >= prices.minimum_monthly_saving:
+            message = (
+                f"DynamoDB table {table.name} would cost about {percent:.0f}% less on "
+                f"{cheaper} (≈${other:.2f} instead of ≈${now:.2f} a month, from "
+                f"{used.days} days of traffic)."
+            )
+            yield Verdict(Status.FAIL, ref, message, evidence)
+        else:
+            message = (
+                f"DynamoDB table {table.name}: {mode} mode fits its last {used.days} days of "
+                f"traffic (≈${now:.2f} a month)."
+            )
             yield Verdict(Status.PASS, ref, message, evidence)

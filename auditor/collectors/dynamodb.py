@@ -4,11 +4,12 @@ Application Auto Scaling targets and policies on the table and its indexes."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
-from auditor.datasets import DYNAMODB_TABLES
+from auditor.datasets import DYNAMODB_TABLE_USAGE, DYNAMODB_TABLES
 from auditor.models import (
     CollectionError,
     DynamoDBTable,
@@ -17,6 +18,7 @@ from auditor.models import (
     ScalableTarget,
     ScalingPolicy,
     TableReplica,
+    TableUsage,
     TimeToLive,
 )
 
@@ -148,4 +150,71 @@ TABLES = Collector(
         ),
     ),
     collect=collect_tables,
+)
+
+
+# The window the capacity-mode check judges: two weeks covers weekday and weekend traffic.
+USAGE_DAYS = 14
+# GetMetricData takes at most 500 queries a call: two per table.
+_TABLES_PER_CALL = 250
+
+
+def _usage_queries(names: list[str], period: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "Id": f"{kind[0].lower()}{i}",
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": "AWS/DynamoDB",
+                    "MetricName": f"Consumed{kind}CapacityUnits",
+                    "Dimensions": [{"Name": "TableName", "Value": name}],
+                },
+                "Period": period,
+                "Stat": "Sum",
+            },
+            "ReturnData": True,
+        }
+        for i, name in enumerate(names)
+        for kind in ("Read", "Write")
+    ]
+
+
+def collect_table_usage(ctx: CollectContext) -> list[TableUsage]:
+    names: list[str] = ctx.paginate("dynamodb", "ListTables", "TableNames")
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    start = end - timedelta(days=USAGE_DAYS)
+    period = USAGE_DAYS * 86400
+    totals: dict[str, float] = {}
+    for offset in range(0, len(names), _TABLES_PER_CALL):
+        batch = names[offset : offset + _TABLES_PER_CALL]
+        results = ctx.paginate(
+            "cloudwatch",
+            "GetMetricData",
+            "MetricDataResults",
+            MetricDataQueries=_usage_queries(batch, period),
+            StartTime=start,
+            EndTime=end,
+        )
+        for result in results:
+            # Ids are r<i>/w<i> relative to this batch.
+            key = f"{result['Id'][0]}{offset + int(result['Id'][1:])}"
+            totals[key] = totals.get(key, 0.0) + float(sum(result.get("Values", [])))
+    return [
+        TableUsage(
+            table_name=name,
+            days=USAGE_DAYS,
+            consumed_read_units=totals.get(f"r{i}", 0.0),
+            consumed_write_units=totals.get(f"w{i}", 0.0),
+        )
+        for i, name in enumerate(names)
+    ]
+
+
+TABLE_USAGE = Collector(
+    dataset=DYNAMODB_TABLE_USAGE,
+    operations=(
+        Operation("dynamodb", "ListTables", "dynamodb:ListTables"),
+        Operation("cloudwatch", "GetMetricData", "cloudwatch:GetMetricData"),
+    ),
+    collect=collect_table_usage,
 )

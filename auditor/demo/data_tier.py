@@ -10,6 +10,7 @@ us-east-1 is the well-run side of the app; eu-west-1 holds what was set up in a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditor.demo.compute import create_demo_function
@@ -187,6 +188,37 @@ def _replicate(region: str, account: str, table_name: str, replicas: dict[str, s
     )
 
 
+def _consumed(client: ClientFactory, region: str, table: str, reads: float, writes: float) -> None:
+    """Two weeks of a table's traffic as CloudWatch would hold it: one daily sum per metric, at
+    `reads` and `writes` units per second."""
+    now = datetime.now(UTC)
+    client("cloudwatch", region).put_metric_data(
+        Namespace="AWS/DynamoDB",
+        MetricData=[
+            {
+                "MetricName": f"Consumed{kind}CapacityUnits",
+                "Dimensions": [{"Name": "TableName", "Value": table}],
+                "Value": per_second * 86400,
+                "Timestamp": now - timedelta(days=day, hours=3),
+            }
+            for kind, per_second in (("Read", reads), ("Write", writes))
+            for day in range(13)
+        ],
+    )
+
+
+def _seed_traffic(client: ClientFactory, region: str) -> None:
+    if region == _US:
+        # Progress is written all day: its provisioned capacity earns its keep.
+        _consumed(client, region, "user-progress", reads=40, writes=35)
+        # Every lesson screen reads the catalog, steadily: on-demand costs twice what
+        # provisioned capacity would. The leaderboard's capacity sits idle.
+        _consumed(client, region, "lessons", reads=200, writes=50)
+    else:
+        # A few sessions an hour: on-demand is right.
+        _consumed(client, region, "sessions", reads=0.5, writes=0.1)
+
+
 def _size_tables(region: str, account: str) -> None:
     if region == _US:
         # Progress rows are small and read all day: Standard is the right class.
@@ -319,5 +351,6 @@ def seed_data_tier(client: ClientFactory, region: str, account: str) -> None:
         _seed_rds_eu(client)
         _seed_dynamodb_eu(client)
     _size_tables(region, account)
+    _seed_traffic(client, region)
     _seed_dax(client, region, account)
     _seed_elasticache(client, region)

@@ -28,11 +28,13 @@ from auditor.models import (
     GlobalSecondaryIndex,
     PointInTimeRecovery,
     TableReplica,
+    TableUsage,
     TimeToLive,
 )
 from checks.dynamodb import (
     dynamodb_stream_has_consumer,
     dynamodb_table_autoscaling,
+    dynamodb_table_capacity_mode_fits,
     dynamodb_table_class_fits_cost,
     dynamodb_table_deletion_protection,
     dynamodb_table_global_replicas,
@@ -584,3 +586,86 @@ def test_global_replicas_check_is_an_error_when_tables_cannot_be_listed() -> Non
 
     assert finding.status is Status.ERROR
     assert finding.evidence["operation"] == "ListTables"
+
+
+# --- dynamodb_table_capacity_mode_fits --------------------------------------------------------
+
+DAYS = 14
+SECONDS = DAYS * 86400
+
+
+def used(name: str, reads_per_second: float, writes_per_second: float) -> TableUsage:
+    return TableUsage(
+        table_name=name,
+        days=DAYS,
+        consumed_read_units=reads_per_second * SECONDS,
+        consumed_write_units=writes_per_second * SECONDS,
+    )
+
+
+def capacity(name: str, units: int = 0) -> DynamoDBTable:
+    mode = "PROVISIONED" if units else "PAY_PER_REQUEST"
+    return dynamodb_table(name).model_copy(
+        update={"billing_mode": mode, "read_capacity_units": units, "write_capacity_units": units}
+    )
+
+
+def test_idle_provisioned_and_steady_on_demand_fail_and_fitting_modes_pass() -> None:
+    snapshot = scope_snapshot(
+        dynamodb_tables=[
+            capacity("idle", 20),  # $11.39 a month for nothing
+            capacity("busy-provisioned", 50),  # 40 reads/s, 35 writes/s: capacity is cheaper
+            capacity("steady-on-demand"),  # 200 reads/s, 50 writes/s all day
+            capacity("quiet-on-demand"),
+        ],
+        dynamodb_table_usage=[
+            used("idle", 0, 0),
+            used("busy-provisioned", 40, 35),
+            used("steady-on-demand", 200, 50),
+            used("quiet-on-demand", 0.5, 0.1),
+        ],
+    )
+
+    verdicts = by_resource(run_check(dynamodb_table_capacity_mode_fits, snapshot))
+
+    assert verdicts["idle"].status is Status.FAIL
+    assert verdicts["idle"].message == (
+        "DynamoDB table idle would cost about 100% less on on-demand (≈$0.00 instead of "
+        "≈$11.39 a month, from 14 days of traffic)."
+    )
+    assert verdicts["busy-provisioned"].status is Status.PASS
+    assert verdicts["busy-provisioned"].message == (
+        "DynamoDB table busy-provisioned: provisioned mode fits its last 14 days of traffic "
+        "(≈$28.47 a month)."
+    )
+    # On demand: 200 × 2,628,000 / 1e6 × $0.125 + 50 × 2,628,000 / 1e6 × $0.625 = $147.83;
+    # sized at 70%: 285.7 RCU and 71.4 WCU = $27.11 + $33.89 = $61.01.
+    assert verdicts["steady-on-demand"].status is Status.FAIL
+    assert verdicts["steady-on-demand"].evidence["monthly_on_demand"] == 147.83
+    assert verdicts["steady-on-demand"].evidence["monthly_provisioned_sized"] == 61.01
+    assert "59% less on provisioned capacity" in verdicts["steady-on-demand"].message
+    assert verdicts["quiet-on-demand"].status is Status.PASS
+
+
+def test_small_savings_are_not_findings() -> None:
+    snapshot = scope_snapshot(
+        dynamodb_tables=[capacity("tiny", 5)], dynamodb_table_usage=[used("tiny", 0, 0)]
+    )
+
+    [verdict] = run_check(dynamodb_table_capacity_mode_fits, snapshot)  # saves $2.85 a month
+
+    assert verdict.status is Status.PASS
+    [strict] = run_check(dynamodb_table_capacity_mode_fits, snapshot, minimum_monthly_saving=1)
+    assert strict.status is Status.FAIL
+
+
+def test_capacity_mode_is_an_error_when_usage_cannot_be_read() -> None:
+    snapshot = scope_snapshot(
+        dynamodb_tables=[capacity("idle", 20)],
+        dynamodb_table_usage=dataset_denied("cloudwatch", "GetMetricData"),
+    )
+
+    [finding] = engine_findings(dynamodb_table_capacity_mode_fits, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence == {"operation": "GetMetricData", "error_code": "AccessDenied"}
