@@ -177,6 +177,15 @@ class DynamoDBTable(Model):
     point_in_time_recovery: PointInTimeRecovery | CollectionError
     scalable_targets: list[ScalableTarget] | CollectionError
 
+    @property
+    def provisioned_units(self) -> tuple[int, int]:
+        """Read and write capacity units provisioned on the table and its indexes together."""
+        indexes = self.global_secondary_indexes
+        return (
+            self.read_capacity_units + sum(i.read_capacity_units for i in indexes),
+            self.write_capacity_units + sum(i.write_capacity_units for i in indexes),
+        )
+
 
 # --- IAM ----------------------------------------------------------------------------------
 

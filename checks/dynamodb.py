@@ -345,12 +345,7 @@ _STANDARD, _STANDARD_IA = "STANDARD", "STANDARD_INFREQUENT_ACCESS"
 
 def _monthly_costs(table: DynamoDBTable, prices: TableClassPrices) -> dict[str, float]:
     """Estimated monthly storage + provisioned throughput cost of the table in each class."""
-    reads = table.read_capacity_units + sum(
-        i.read_capacity_units for i in table.global_secondary_indexes
-    )
-    writes = table.write_capacity_units + sum(
-        i.write_capacity_units for i in table.global_secondary_indexes
-    )
+    reads, writes = table.provisioned_units
     throughput = _HOURS_PER_MONTH * (
         reads * prices.read_capacity_unit_hour + writes * prices.write_capacity_unit_hour
     )
@@ -629,12 +624,7 @@ def _capacity_costs(
         )
 
     target = prices.target_utilization_percent / 100
-    current = provisioned(
-        table.read_capacity_units
-        + sum(i.read_capacity_units for i in table.global_secondary_indexes),
-        table.write_capacity_units
-        + sum(i.write_capacity_units for i in table.global_secondary_indexes),
-    )
+    current = provisioned(*table.provisioned_units)
     sized = provisioned(max(1.0, reads / target), max(1.0, writes / target))
     return {"on_demand": on_demand, "provisioned_now": current, "provisioned_sized": sized}
 
