@@ -10,22 +10,12 @@ from typing import Any
 
 import boto3
 
+from auditor.demo.common import trust_policy
 from auditor.demo.compute import _default_vpc, _function_zip
 
 REGIONS = ("us-east-1", "eu-west-1")
 _AMI = "ami-0abcdef1234567890"
-_ASSUME_LAMBDA = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+_ASSUME_LAMBDA = trust_policy({"Service": "lambda.amazonaws.com"})
 
 ClientFactory = Callable[[str, str], Any]
 

@@ -10,13 +10,10 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from typing import Any
 
-ClientFactory = Callable[[str, str], Any]
+from auditor.demo.common import US, ClientFactory, tags
 
-_US, _EU = "us-east-1", "eu-west-1"
-_TAGS = [{"Key": "app", "Value": "lingo"}, {"Key": "env", "Value": "prod"}]
 # An analyst's home address, opened "just for a day" (a documentation-only range).
 _ANALYST_HOME = "198.51.100.24/32"
 _FAKE_AMI = "ami-0abcdef1234567890"  # no instance is launched: groups start at zero
@@ -45,7 +42,7 @@ def _group(ec2: Any, vpc: str, name: str, *rules: dict[str, Any]) -> str:
         GroupName=name,
         Description=f"lingo {name}",
         VpcId=vpc,
-        TagSpecifications=[{"ResourceType": "security-group", "Tags": _TAGS}],
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": tags()}],
     )["GroupId"]
     if rules:
         ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=list(rules))
@@ -91,7 +88,7 @@ def _seed_network(client: ClientFactory, region: str) -> dict[str, Any]:
     vpc, subnets = _default_vpc(ec2)
     alb = _group(ec2, vpc, "web-alb", _tcp(80, cidr="0.0.0.0/0"), _tcp(443, cidr="0.0.0.0/0"))
     app = _group(ec2, vpc, "app", _tcp(8080, group=alb))
-    if region == _US:
+    if region == US:
         # Three tiers as in the architecture retrospective; the database only hears the app.
         database = _group(ec2, vpc, "db", _tcp(5432, group=app))
         _place_databases(
@@ -116,19 +113,19 @@ def _seed_load_balancing(
     client: ClientFactory, region: str, network: dict[str, Any], topic_arn: str
 ) -> None:
     elbv2 = client("elbv2", region)
-    name = "lingo-web" if region == _US else "lingo-admin"
+    name = "lingo-web" if region == US else "lingo-admin"
     lb = elbv2.create_load_balancer(
         Name=name,
         Subnets=network["subnets"][:2],
         SecurityGroups=[network["alb_group"]],
         Scheme="internet-facing",
         Type="application",
-        Tags=_TAGS,
+        Tags=tags(),
     )["LoadBalancers"][0]
     target_group = elbv2.create_target_group(
         Name=f"{name}-app", Protocol="HTTP", Port=8080, VpcId=network["vpc"], TargetType="instance"
     )["TargetGroups"][0]["TargetGroupArn"]
-    if region == _US:
+    if region == US:
         elbv2.create_listener(
             LoadBalancerArn=lb["LoadBalancerArn"],
             Protocol="HTTP",
@@ -181,7 +178,7 @@ def _seed_autoscaling(client: ClientFactory, region: str, name: str, target_grou
         LaunchTemplateName=template,
         LaunchTemplateData={"ImageId": _FAKE_AMI, "InstanceType": "t3.small"},
     )
-    zones = [f"{region}a", f"{region}b"] if region == _US else [f"{region}a"]
+    zones = [f"{region}a", f"{region}b"] if region == US else [f"{region}a"]
     client("autoscaling", region).create_auto_scaling_group(
         AutoScalingGroupName=f"{name}-asg",
         LaunchTemplate={"LaunchTemplateName": template},
@@ -190,7 +187,7 @@ def _seed_autoscaling(client: ClientFactory, region: str, name: str, target_grou
         DesiredCapacity=0,
         AvailabilityZones=zones,
         TargetGroupARNs=[target_group],
-        HealthCheckType="ELB" if region == _US else "EC2",
+        HealthCheckType="ELB" if region == US else "EC2",
         HealthCheckGracePeriod=300,
     )
 
@@ -211,7 +208,7 @@ def _queue_arn(region: str, account: str, name: str) -> str:
 
 def _seed_queues(client: ClientFactory, region: str, account: str) -> dict[str, str]:
     sqs = client("sqs", region)
-    if region == _US:
+    if region == US:
         dlq = _queue_arn(region, account, "lesson-events-dlq")
         _queue(sqs, "lesson-events-dlq", SqsManagedSseEnabled="true")
         redrive = json.dumps({"deadLetterTargetArn": dlq, "maxReceiveCount": "5"})
@@ -274,7 +271,7 @@ def _seed_functions(
 ) -> None:
     lam = client("lambda", region)
     scoped = f"arn:aws:iam::{account}:role/lesson-api-lambda-role"
-    if region == _US:
+    if region == US:
         # Behind API Gateway (synchronous): no DLQ needed; watched by an alarm.
         create_demo_function(lam, "lesson-api", "python3.12", scoped)
         lam.add_permission(
@@ -414,7 +411,7 @@ def _seed_http_api(client: ClientFactory, region: str, account: str, pool_id: st
 
 def _seed_user_pool(client: ClientFactory, region: str) -> str:
     cognito = client("cognito-idp", region)
-    if region == _US:
+    if region == US:
         pool_id: str = cognito.create_user_pool(
             PoolName="lingo-learners",
             MfaConfiguration="ON",
@@ -441,6 +438,6 @@ def seed_compute(client: ClientFactory, region: str, account: str, topic_arn: st
     queues = _seed_queues(client, region, account)
     _seed_functions(client, region, account, queues, topic_arn)
     pool_id = _seed_user_pool(client, region)
-    if region == _US:
+    if region == US:
         _seed_rest_api(client, region)
         _seed_http_api(client, region, account, pool_id)

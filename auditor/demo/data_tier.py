@@ -9,25 +9,14 @@ us-east-1 is the well-run side of the app; eu-west-1 holds what was set up in a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from auditor.demo.common import EU, US, ClientFactory, tags
 from auditor.demo.compute import create_demo_function
 
-ClientFactory = Callable[[str, str], Any]
-
-_US, _EU = "us-east-1", "eu-west-1"
 # moto insists on a master password; this one is obviously not a secret.
 _CREDENTIALS = {"MasterUsername": "lingo_admin", "MasterUserPassword": "demo-password-not-secret"}
-
-
-def _tags(component: str) -> list[dict[str, str]]:
-    return [
-        {"Key": "app", "Value": "lingo"},
-        {"Key": "env", "Value": "prod"},
-        {"Key": "component", "Value": component},
-    ]
 
 
 # ---------------------------------------------------------------- RDS
@@ -62,13 +51,13 @@ def _proxy(client: ClientFactory, region: str, account: str, name: str, target: 
         RoleArn=f"arn:aws:iam::{account}:role/{name}-secrets",
         VpcSubnetIds=subnets,
         RequireTLS=True,
-        Tags=_tags("catalog"),
+        Tags=tags("catalog"),
     )
     rds.register_db_proxy_targets(DBProxyName=name, DBInstanceIdentifiers=[target])
 
 
 def _seed_rds_us(client: ClientFactory, account: str) -> None:
-    rds = client("rds", _US)
+    rds = client("rds", US)
     # Read all day by every lesson screen: replicated, pooled, and everything else done right.
     rds.create_db_instance(
         DBInstanceIdentifier="lesson-catalog-db",
@@ -82,16 +71,16 @@ def _seed_rds_us(client: ClientFactory, account: str) -> None:
         DeletionProtection=True,
         PubliclyAccessible=False,
         EnablePerformanceInsights=True,
-        Tags=_tags("catalog"),
+        Tags=tags("catalog"),
         **_CREDENTIALS,
     )
-    _turn_on_performance_insights(rds, "lesson-catalog-db", _US, account)
+    _turn_on_performance_insights(rds, "lesson-catalog-db", US, account)
     rds.create_db_instance_read_replica(
         DBInstanceIdentifier="lesson-catalog-db-replica",
         SourceDBInstanceIdentifier="lesson-catalog-db",
-        Tags=_tags("catalog"),
+        Tags=tags("catalog"),
     )
-    _proxy(client, _US, account, "lesson-catalog-proxy", "lesson-catalog-db")
+    _proxy(client, US, account, "lesson-catalog-proxy", "lesson-catalog-db")
     # Aurora MySQL that can rewind a bad migration, in two zones, encrypted and protected.
     rds.create_db_cluster(
         DBClusterIdentifier="audio-index",
@@ -100,7 +89,7 @@ def _seed_rds_us(client: ClientFactory, account: str) -> None:
         DeletionProtection=True,
         BackupRetentionPeriod=14,
         BacktrackWindow=86400,
-        Tags=_tags("content"),
+        Tags=tags("content"),
         **_CREDENTIALS,
     )
     for number, zone in ((1, "us-east-1a"), (2, "us-east-1b")):
@@ -110,13 +99,13 @@ def _seed_rds_us(client: ClientFactory, account: str) -> None:
             Engine="aurora-mysql",
             DBInstanceClass="db.r6g.large",
             AvailabilityZone=zone,
-            Tags=_tags("content"),
+            Tags=tags("content"),
         )
 
 
 def _seed_rds_eu(client: ClientFactory) -> None:
     # A copy of the analytics data for a BI tool outside the VPC, opened to the internet.
-    client("rds", _EU).create_db_instance(
+    client("rds", EU).create_db_instance(
         DBInstanceIdentifier="bi-export-db",
         Engine="mysql",
         EngineVersion="8.0.36",
@@ -124,7 +113,7 @@ def _seed_rds_eu(client: ClientFactory) -> None:
         AllocatedStorage=20,
         PubliclyAccessible=True,
         BackupRetentionPeriod=0,
-        Tags=_tags("analytics"),
+        Tags=tags("analytics"),
         **_CREDENTIALS,
     )
 
@@ -133,7 +122,7 @@ def _seed_rds_eu(client: ClientFactory) -> None:
 
 
 def _seed_dynamodb_us(client: ClientFactory, account: str) -> None:
-    dynamodb = client("dynamodb", _US)
+    dynamodb = client("dynamodb", US)
     # The table every learner's progress lives in cannot be dropped by a stray script.
     dynamodb.update_table(TableName="user-progress", DeletionProtectionEnabled=True)
     # Its changes stream to the function that keeps the league tables current.
@@ -141,7 +130,7 @@ def _seed_dynamodb_us(client: ClientFactory, account: str) -> None:
         TableName="user-progress",
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
     )["TableDescription"]["LatestStreamArn"]
-    lam = client("lambda", _US)
+    lam = client("lambda", US)
     role = f"arn:aws:iam::{account}:role/lesson-api-lambda-role"
     create_demo_function(lam, "leaderboard-updater", "python3.12", role)
     lam.create_event_source_mapping(
@@ -151,7 +140,7 @@ def _seed_dynamodb_us(client: ClientFactory, account: str) -> None:
 
 def _seed_dynamodb_eu(client: ClientFactory) -> None:
     # A stream turned on for an analytics export that was never built.
-    client("dynamodb", _EU).update_table(
+    client("dynamodb", EU).update_table(
         TableName="streaks",
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
     )
@@ -208,7 +197,7 @@ def _consumed(client: ClientFactory, region: str, table: str, reads: float, writ
 
 
 def _seed_traffic(client: ClientFactory, region: str) -> None:
-    if region == _US:
+    if region == US:
         # Progress is written all day: its provisioned capacity earns its keep.
         _consumed(client, region, "user-progress", reads=40, writes=35)
         # Every lesson screen reads the catalog, steadily: on-demand costs twice what
@@ -220,11 +209,11 @@ def _seed_traffic(client: ClientFactory, region: str) -> None:
 
 
 def _size_tables(region: str, account: str) -> None:
-    if region == _US:
+    if region == US:
         # Progress rows are small and read all day: Standard is the right class.
         _report_table_size(region, account, "user-progress", 2)
         # Lessons are read everywhere: a replica next to the European learners.
-        _replicate(region, account, "lessons", {_EU: "ACTIVE"})
+        _replicate(region, account, "lessons", {EU: "ACTIVE"})
     else:
         # Five years of streak history, barely read: storage is nearly all of its bill.
         _report_table_size(region, account, "streaks", 200)
@@ -259,7 +248,7 @@ def _place_dax_nodes(name: str, zones: list[str], region: str, account: str) -> 
 def _seed_dax(client: ClientFactory, region: str, account: str) -> None:
     dax = client("dax", region)
     role = f"arn:aws:iam::{account}:role/{_DAX_ROLE}"
-    if region == _US:
+    if region == US:
         # In front of user-progress: three nodes in three zones, encrypted both ways.
         zones = [f"{region}{z}" for z in "abc"]
         dax.create_cluster(
@@ -270,7 +259,7 @@ def _seed_dax(client: ClientFactory, region: str, account: str) -> None:
             IamRoleArn=role,
             SSESpecification={"Enabled": True},
             ClusterEndpointEncryptionType="TLS",
-            Tags=_tags("progress"),
+            Tags=tags("progress"),
         )
         _wait_until_available(dax, "progress-cache")
         _place_dax_nodes("progress-cache", zones, region, account)
@@ -281,7 +270,7 @@ def _seed_dax(client: ClientFactory, region: str, account: str) -> None:
             NodeType="dax.t3.small",
             ReplicationFactor=1,
             IamRoleArn=role,
-            Tags=_tags("progress"),
+            Tags=tags("progress"),
         )
         _wait_until_available(dax, "streaks-cache")
 
@@ -291,7 +280,7 @@ def _seed_dax(client: ClientFactory, region: str, account: str) -> None:
 
 def _seed_elasticache(client: ClientFactory, region: str) -> None:
     cache = client("elasticache", region)
-    if region == _US:
+    if region == US:
         # Sessions in two zones: fails over, encrypted both ways, a week of snapshots.
         cache.create_replication_group(
             ReplicationGroupId="session-store",
@@ -306,7 +295,7 @@ def _seed_elasticache(client: ClientFactory, region: str) -> None:
             TransitEncryptionEnabled=True,
             SnapshotRetentionLimit=7,
             AutoMinorVersionUpgrade=True,
-            Tags=_tags("accounts"),
+            Tags=tags("accounts"),
         )
         # League rankings on one patched node with daily snapshots.
         cache.create_cache_cluster(
@@ -316,7 +305,7 @@ def _seed_elasticache(client: ClientFactory, region: str) -> None:
             NumCacheNodes=1,
             AutoMinorVersionUpgrade=True,
             SnapshotRetentionLimit=3,
-            Tags=_tags("social"),
+            Tags=tags("social"),
         )
     else:
         # Rate-limit counters on one unencrypted node, never backed up.
@@ -326,7 +315,7 @@ def _seed_elasticache(client: ClientFactory, region: str) -> None:
             Engine="redis",
             CacheNodeType="cache.t4g.small",
             NumCacheClusters=1,
-            Tags=_tags("edge"),
+            Tags=tags("edge"),
         )
         # A scratch node for a load test, pinned to the version it started on.
         cache.create_cache_cluster(
@@ -335,7 +324,7 @@ def _seed_elasticache(client: ClientFactory, region: str) -> None:
             CacheNodeType="cache.t4g.small",
             NumCacheNodes=1,
             AutoMinorVersionUpgrade=False,
-            Tags=_tags("edge"),
+            Tags=tags("edge"),
         )
 
 
@@ -344,7 +333,7 @@ def _seed_elasticache(client: ClientFactory, region: str) -> None:
 
 def seed_data_tier(client: ClientFactory, region: str, account: str) -> None:
     """Create the data-tier examples of `region` (one of the two demo regions)."""
-    if region == _US:
+    if region == US:
         _seed_rds_us(client, account)
         _seed_dynamodb_us(client, account)
     else:

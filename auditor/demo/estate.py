@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 
+from auditor.demo.common import DEMO_REGIONS, EU, US, tags, trust_policy
 from auditor.demo.compute import seed_compute
 from auditor.demo.data_tier import seed_data_tier
 from auditor.demo.identity import seed_identity
@@ -15,8 +16,9 @@ from auditor.demo.monitoring import seed_monitoring
 from auditor.demo.organization import seed_organization
 from auditor.demo.storage import seed_storage
 
-DEMO_REGIONS: tuple[str, ...] = ("us-east-1", "eu-west-1")
-_US, _EU = DEMO_REGIONS
+# The estate module is where callers find the regions it seeds.
+__all__ = ["DEMO_REGIONS", "seed_estate"]
+
 
 # moto insists on a master password; this one is obviously not a secret.
 _DB_PASSWORD = "demo-password-not-secret"  # noqa: S105
@@ -27,14 +29,6 @@ _ONCALL_EMAIL = "ops-oncall@example.com"
 _TARGET_UTILIZATION = 70.0
 
 Document = dict[str, Any]
-
-
-def _tags(component: str) -> list[dict[str, str]]:
-    return [
-        {"Key": "app", "Value": "lingo"},
-        {"Key": "env", "Value": "prod"},  # every example is production: that is what is judged
-        {"Key": "component", "Value": component},
-    ]
 
 
 def _bucket(purpose: str, region: str) -> str:
@@ -70,13 +64,13 @@ class DBClusterSpec:
 
 
 DB_INSTANCES = (
-    DBInstanceSpec("users-db", _US, "postgres", "16.3", "db.m6g.large", "accounts", multi_az=True),
-    DBInstanceSpec("analytics-db", _EU, "mysql", "8.0.36", "db.t3.medium", "analytics"),
+    DBInstanceSpec("users-db", US, "postgres", "16.3", "db.m6g.large", "accounts", multi_az=True),
+    DBInstanceSpec("analytics-db", EU, "mysql", "8.0.36", "db.t3.medium", "analytics"),
 )
 DB_CLUSTERS = (
     DBClusterSpec(
         identifier="lesson-content",
-        region=_US,
+        region=US,
         engine="aurora-postgresql",
         instance_class="db.r6g.large",
         component="content",
@@ -84,7 +78,7 @@ DB_CLUSTERS = (
     ),
     DBClusterSpec(
         identifier="reporting",
-        region=_EU,
+        region=EU,
         engine="aurora-mysql",
         instance_class="db.r6g.large",
         component="analytics",
@@ -103,14 +97,14 @@ def _seed_rds(rds: Any, region: str) -> None:
             DBInstanceClass=db.instance_class,
             AllocatedStorage=100,
             MultiAZ=db.multi_az,
-            Tags=_tags(db.component),
+            Tags=tags(db.component),
             **credentials,
         )
     for cluster in (c for c in DB_CLUSTERS if c.region == region):
         rds.create_db_cluster(
             DBClusterIdentifier=cluster.identifier,
             Engine=cluster.engine,
-            Tags=_tags(cluster.component),
+            Tags=tags(cluster.component),
             **credentials,
         )
         for identifier, az in cluster.members():
@@ -120,7 +114,7 @@ def _seed_rds(rds: Any, region: str) -> None:
                 Engine=cluster.engine,
                 DBInstanceClass=cluster.instance_class,
                 AvailabilityZone=az,
-                Tags=_tags(cluster.component),
+                Tags=tags(cluster.component),
             )
 
 
@@ -152,7 +146,7 @@ TABLES = (
     # Provisioned, auto-scaled on table and index, TTL, PITR, an alarm that pages: all good.
     TableSpec(
         "user-progress",
-        _US,
+        US,
         "progress",
         "user_id",
         "course_id",
@@ -163,15 +157,15 @@ TABLES = (
         pitr=True,
     ),
     # On-demand needs no auto-scaling; nothing watches it.
-    TableSpec("lessons", _US, "content", "lesson_id", pitr=True),
+    TableSpec("lessons", US, "content", "lesson_id", pitr=True),
     # Read scaling only; its only alarms are the ones target tracking made.
     TableSpec(
-        "leaderboard", _US, "social", "league_id", "user_id", capacity=20, autoscaled=("Read",)
+        "leaderboard", US, "social", "league_id", "user_id", capacity=20, autoscaled=("Read",)
     ),
     # Provisioned with no scaling at all, but backed up and watched.
-    TableSpec("streaks", _EU, "progress", "user_id", capacity=10, pitr=True),
+    TableSpec("streaks", EU, "progress", "user_id", capacity=10, pitr=True),
     # On-demand, expiring sessions, no backups: ephemeral by design.
-    TableSpec("sessions", _EU, "accounts", "session_id", ttl_attribute="expires_at"),
+    TableSpec("sessions", EU, "accounts", "session_id", ttl_attribute="expires_at"),
 )
 
 
@@ -201,7 +195,7 @@ def _create_table(dynamodb: Any, table: TableSpec) -> None:
         "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in sorted(keys)],
         "KeySchema": _key_schema(table.hash_key, table.range_key),
         "BillingMode": "PROVISIONED" if table.capacity else "PAY_PER_REQUEST",
-        "Tags": _tags(table.component),
+        "Tags": tags(table.component),
         **throughput,
     }
     if table.indexes:
@@ -284,10 +278,10 @@ class BucketSpec:
 
 
 BUCKETS = (
-    BucketSpec("lesson-assets", _US, "content", (_TIERING_RULE,)),
-    BucketSpec("access-logs", _US, "edge"),
-    BucketSpec("lesson-assets", _EU, "content", (_TIERING_RULE,)),
-    BucketSpec("db-backups", _EU, "analytics", (_DISABLED_EXPIRY_RULE,)),
+    BucketSpec("lesson-assets", US, "content", (_TIERING_RULE,)),
+    BucketSpec("access-logs", US, "edge"),
+    BucketSpec("lesson-assets", EU, "content", (_TIERING_RULE,)),
+    BucketSpec("db-backups", EU, "analytics", (_DISABLED_EXPIRY_RULE,)),
 )
 
 
@@ -298,7 +292,7 @@ def _seed_buckets(s3: Any, region: str) -> None:
             s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration=location)
         else:
             s3.create_bucket(Bucket=bucket.name)
-        s3.put_bucket_tagging(Bucket=bucket.name, Tagging={"TagSet": _tags(bucket.component)})
+        s3.put_bucket_tagging(Bucket=bucket.name, Tagging={"TagSet": tags(bucket.component)})
         if bucket.lifecycle_rules:
             s3.put_bucket_lifecycle_configuration(
                 Bucket=bucket.name,
@@ -329,7 +323,7 @@ ALARMS = (
     # Seed 000: CPU >= 80% over two 5-minute periods, to SNS.
     AlarmSpec(
         "users-db-cpu-high",
-        _US,
+        US,
         "AWS/RDS",
         "CPUUtilization",
         (("DBInstanceIdentifier", "users-db"),),
@@ -338,7 +332,7 @@ ALARMS = (
     # 80% of 50 provisioned RCU over 300 s.
     AlarmSpec(
         "user-progress-read-capacity-high",
-        _US,
+        US,
         "AWS/DynamoDB",
         "ConsumedReadCapacityUnits",
         (("TableName", "user-progress"),),
@@ -348,7 +342,7 @@ ALARMS = (
     # Muted during a noisy deploy and never unmuted.
     AlarmSpec(
         "lesson-api-5xx",
-        _US,
+        US,
         "AWS/ApiGateway",
         "5XXError",
         (("ApiName", "lingo-lesson-api"),),
@@ -358,7 +352,7 @@ ALARMS = (
     ),
     AlarmSpec(
         "streaks-read-throttles",
-        _EU,
+        EU,
         "AWS/DynamoDB",
         "ReadThrottleEvents",
         (("TableName", "streaks"),),
@@ -369,7 +363,7 @@ ALARMS = (
     # Turns red on a dashboard nobody watches.
     AlarmSpec(
         "progress-sync-errors",
-        _EU,
+        EU,
         "AWS/Lambda",
         "Errors",
         (("FunctionName", "progress-sync"),),
@@ -394,7 +388,7 @@ def _seed_alarms(cloudwatch: Any, region: str, topic_arn: str) -> None:
             ComparisonOperator=alarm.comparison,
             ActionsEnabled=alarm.actions_enabled,
             AlarmActions=[topic_arn] if alarm.notify else [],
-            Tags=_tags("monitoring"),
+            Tags=tags("monitoring"),
         )
 
 
@@ -428,9 +422,9 @@ class PrincipalSpec:
 
 
 def _iam_estate(account: str) -> tuple[list[ManagedPolicySpec], list[PrincipalSpec]]:
-    lessons = f"arn:aws:dynamodb:{_US}:{account}:table/lessons"
+    lessons = f"arn:aws:dynamodb:{US}:{account}:table/lessons"
     assets = [f"arn:aws:s3:::{_bucket('lesson-assets', r)}/*" for r in DEMO_REGIONS]
-    backups = f"arn:aws:s3:::{_bucket('db-backups', _EU)}"
+    backups = f"arn:aws:s3:::{_bucket('db-backups', EU)}"
     lambda_service = "lambda.amazonaws.com"
     policies = [
         ManagedPolicySpec("legacy-ops-admin", "Break-glass access from launch", (_FULL_ADMIN,)),
@@ -468,23 +462,15 @@ def _iam_estate(account: str) -> tuple[list[ManagedPolicySpec], list[PrincipalSp
 
 def _create_principal(iam: Any, principal: PrincipalSpec) -> None:
     if principal.kind == "role":
-        trust = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": principal.trusted_service},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
+        if principal.trusted_service is None:
+            raise ValueError(f"demo role {principal.name} names no trusted service")
         iam.create_role(
             RoleName=principal.name,
-            AssumeRolePolicyDocument=json.dumps(trust),
-            Tags=_tags("identity"),
+            AssumeRolePolicyDocument=trust_policy({"Service": principal.trusted_service}),
+            Tags=tags("identity"),
         )
     elif principal.kind == "user":
-        iam.create_user(UserName=principal.name, Tags=_tags("identity"))
+        iam.create_user(UserName=principal.name, Tags=tags("identity"))
     else:
         iam.create_group(GroupName=principal.name)  # groups take no tags
 
@@ -498,7 +484,7 @@ def _seed_iam(iam: Any, account: str) -> None:
             PolicyName=policy.name,
             Description=policy.description,
             PolicyDocument=json.dumps(first),
-            Tags=_tags("identity"),
+            Tags=tags("identity"),
         )["Policy"]["Arn"]
         for document in later:
             iam.create_policy_version(
@@ -531,12 +517,12 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
     def client(service: str, region: str) -> Any:
         return session.client(service, region_name=region, endpoint_url=endpoint_url)
 
-    account = client("sts", _US).get_caller_identity()["Account"]
-    _seed_iam(client("iam", _US), account)
+    account = client("sts", US).get_caller_identity()["Account"]
+    _seed_iam(client("iam", US), account)
     seed_identity(client)
     for region in DEMO_REGIONS:
         sns = client("sns", region)
-        topic_arn = sns.create_topic(Name=_TOPIC, Tags=_tags("monitoring"))["TopicArn"]
+        topic_arn = sns.create_topic(Name=_TOPIC, Tags=tags("monitoring"))["TopicArn"]
         sns.subscribe(TopicArn=topic_arn, Protocol="email", Endpoint=_ONCALL_EMAIL)
         _seed_rds(client("rds", region), region)
         dynamodb = client("dynamodb", region)

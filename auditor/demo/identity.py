@@ -11,12 +11,10 @@ so it sets them on moto's models.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-ClientFactory = Callable[[str, str], Any]
+from auditor.demo.common import US, ClientFactory, tags, trust_policy
 
-_US = "us-east-1"
 # The partner's account: an outside analytics vendor.
 _PARTNER_ACCOUNT = "210987654321"
 # moto insists on a password for a login profile; this one is obviously not a secret.
@@ -25,31 +23,14 @@ _CONSOLE_PASSWORD = "demo-password-not-secret"  # noqa: S105
 _MFA_CODES = {"AuthenticationCode1": "123456", "AuthenticationCode2": "654321"}
 
 
-def _tags() -> list[dict[str, str]]:
-    return [
-        {"Key": "app", "Value": "lingo"},
-        {"Key": "env", "Value": "prod"},
-        {"Key": "component", "Value": "identity"},
-    ]
-
-
-def _trust(principal: dict[str, str], condition: dict[str, Any] | None = None) -> str:
-    statement: dict[str, Any] = {
-        "Effect": "Allow",
-        "Principal": principal,
-        "Action": "sts:AssumeRole",
-    }
-    if condition:
-        statement["Condition"] = condition
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
-
 def _seed_users(iam: Any) -> None:
     # Signs in with MFA, holds nothing directly: permissions come from the group.
-    iam.create_user(UserName="mina.editor", Tags=_tags())
+    iam.create_user(UserName="mina.editor", Tags=tags("identity"))
     iam.add_user_to_group(GroupName="content-editors", UserName="mina.editor")
     iam.create_login_profile(UserName="mina.editor", Password=_CONSOLE_PASSWORD)
-    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="mina.editor", Tags=_tags())
+    device = iam.create_virtual_mfa_device(
+        VirtualMFADeviceName="mina.editor", Tags=tags("identity")
+    )
     iam.enable_mfa_device(
         UserName="mina.editor",
         SerialNumber=device["VirtualMFADevice"]["SerialNumber"],
@@ -57,7 +38,7 @@ def _seed_users(iam: Any) -> None:
     )
     iam.create_access_key(UserName="mina.editor")
     # Set up in a hurry: a console password and nothing else.
-    iam.create_user(UserName="jun.support", Tags=_tags())
+    iam.create_user(UserName="jun.support", Tags=tags("identity"))
     iam.create_login_profile(UserName="jun.support", Password=_CONSOLE_PASSWORD)
 
 
@@ -78,7 +59,7 @@ def _seed_release_policy(iam: Any) -> None:
         PolicyName="lesson-release",
         Description="Create and smoke-test lesson functions",
         PolicyDocument=json.dumps(document),
-        Tags=_tags(),
+        Tags=tags("identity"),
     )
 
 
@@ -86,21 +67,21 @@ def _seed_partner_roles(iam: Any) -> None:
     partner = {"AWS": f"arn:aws:iam::{_PARTNER_ACCOUNT}:root"}
     iam.create_role(
         RoleName="partner-billing-export",
-        AssumeRolePolicyDocument=_trust(
+        AssumeRolePolicyDocument=trust_policy(
             partner, {"StringEquals": {"sts:ExternalId": "lingo-billing-7f3a9c"}}
         ),
-        Tags=_tags(),
+        Tags=tags("identity"),
     )
     iam.create_role(
         RoleName="partner-analytics-reader",
-        AssumeRolePolicyDocument=_trust(partner),
-        Tags=_tags(),
+        AssumeRolePolicyDocument=trust_policy(partner),
+        Tags=tags("identity"),
     )
 
 
 def seed_identity(client: ClientFactory) -> None:
     """Create the identity examples in the account (IAM is global; calls go to us-east-1)."""
-    iam = client("iam", _US)
+    iam = client("iam", US)
     _seed_users(iam)
     _seed_release_policy(iam)
     _seed_partner_roles(iam)

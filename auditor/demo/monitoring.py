@@ -15,14 +15,11 @@ cloudtrail_multi_region_enabled: the demo passes it in both regions.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ClientFactory = Callable[[str, str], Any]
+from auditor.demo.common import EU, US, ClientFactory, tags, trust_policy
 
-_US, _EU = "us-east-1", "eu-west-1"
-_TAGS = [{"Key": "app", "Value": "lingo"}, {"Key": "env", "Value": "prod"}]
 # The trails write to the account's access-logs bucket (seeded with the S3 examples).
 _TRAIL_BUCKET = "lingo-access-logs-use1-7f3a9c"
 _TRAIL_LOG_GROUP = "/lingo/cloudtrail"
@@ -94,20 +91,13 @@ FILTERS = (
 
 
 def _trail_role(iam: Any, account: str, log_group_arn: str) -> str:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-            }
-        ],
-    }
-    arn: str = iam.create_role(
-        RoleName=_TRAIL_ROLE, AssumeRolePolicyDocument=json.dumps(trust), Tags=_TAGS
-    )["Role"]["Arn"]
+    trust = trust_policy(
+        {"Service": "cloudtrail.amazonaws.com"},
+        {"StringEquals": {"aws:SourceAccount": account}},
+    )
+    arn: str = iam.create_role(RoleName=_TRAIL_ROLE, AssumeRolePolicyDocument=trust, Tags=tags())[
+        "Role"
+    ]["Arn"]
     deliver = {
         "Version": "2012-10-17",
         "Statement": [
@@ -126,7 +116,7 @@ def _trail_role(iam: Any, account: str, log_group_arn: str) -> str:
 
 def _key(kms: Any, description: str, *, rotate: bool) -> str:
     key_id: str = kms.create_key(
-        Description=description, Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in _TAGS]
+        Description=description, Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags()]
     )["KeyMetadata"]["KeyId"]
     if rotate:
         kms.enable_key_rotation(KeyId=key_id)
@@ -134,7 +124,7 @@ def _key(kms: Any, description: str, *, rotate: bool) -> str:
 
 
 def _log_group(logs: Any, name: str, retention_days: int | None) -> str:
-    logs.create_log_group(logGroupName=name, tags={t["Key"]: t["Value"] for t in _TAGS})
+    logs.create_log_group(logGroupName=name, tags={t["Key"]: t["Value"] for t in tags()})
     if retention_days is not None:
         logs.put_retention_policy(logGroupName=name, retentionInDays=retention_days)
     (group,) = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
@@ -164,7 +154,7 @@ def _security_alarms(logs: Any, cloudwatch: Any, topic_arn: str) -> None:
             ComparisonOperator="GreaterThanOrEqualToThreshold",
             ActionsEnabled=True,
             AlarmActions=[topic_arn] if spec.notify else [],
-            Tags=_TAGS,
+            Tags=tags(),
         )
 
 
@@ -207,11 +197,11 @@ def _dashboard(cloudwatch: Any, region: str) -> None:
 
 
 def _seed_us(client: ClientFactory, account: str, topic_arn: str) -> None:
-    logs, cloudwatch = client("logs", _US), client("cloudwatch", _US)
+    logs, cloudwatch = client("logs", US), client("cloudwatch", US)
     log_group_arn = _log_group(logs, _TRAIL_LOG_GROUP, 365)
-    role_arn = _trail_role(client("iam", _US), account, log_group_arn.removesuffix(":*"))
-    key_id = _key(client("kms", _US), "CloudTrail log files", rotate=True)
-    cloudtrail = client("cloudtrail", _US)
+    role_arn = _trail_role(client("iam", US), account, log_group_arn.removesuffix(":*"))
+    key_id = _key(client("kms", US), "CloudTrail log files", rotate=True)
+    cloudtrail = client("cloudtrail", US)
     cloudtrail.create_trail(
         Name="lingo-audit",
         S3BucketName=_TRAIL_BUCKET,
@@ -221,7 +211,7 @@ def _seed_us(client: ClientFactory, account: str, topic_arn: str) -> None:
         KmsKeyId=key_id,
         CloudWatchLogsLogGroupArn=log_group_arn,
         CloudWatchLogsRoleArn=role_arn,
-        TagsList=_TAGS,
+        TagsList=tags(),
     )
     cloudtrail.put_event_selectors(
         TrailName="lingo-audit",
@@ -229,14 +219,14 @@ def _seed_us(client: ClientFactory, account: str, topic_arn: str) -> None:
     )
     cloudtrail.start_logging(Name="lingo-audit")
     _security_alarms(logs, cloudwatch, topic_arn)
-    _dashboard(cloudwatch, _US)
+    _dashboard(cloudwatch, US)
 
 
 def _seed_eu(client: ClientFactory) -> None:
-    _log_group(client("logs", _EU), "/lingo/analytics-exports", None)
-    _key(client("kms", _EU), "Analytics export files", rotate=False)
-    cloudtrail = client("cloudtrail", _EU)
-    cloudtrail.create_trail(Name="analytics-exports", S3BucketName=_TRAIL_BUCKET, TagsList=_TAGS)
+    _log_group(client("logs", EU), "/lingo/analytics-exports", None)
+    _key(client("kms", EU), "Analytics export files", rotate=False)
+    cloudtrail = client("cloudtrail", EU)
+    cloudtrail.create_trail(Name="analytics-exports", S3BucketName=_TRAIL_BUCKET, TagsList=tags())
     cloudtrail.put_event_selectors(
         TrailName="analytics-exports",
         EventSelectors=[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}],
@@ -246,7 +236,7 @@ def _seed_eu(client: ClientFactory) -> None:
 
 def seed_monitoring(client: ClientFactory, region: str, account: str, topic_arn: str) -> None:
     """Seed `region`'s monitoring examples (the S3 buckets must exist already)."""
-    if region == _US:
+    if region == US:
         _seed_us(client, account, topic_arn)
     else:
         _seed_eu(client)

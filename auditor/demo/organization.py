@@ -13,15 +13,13 @@ in-process moto, so those few facts are set on moto's own models, as the comment
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-ClientFactory = Callable[[str, str], Any]
+from auditor.demo.common import US, ClientFactory
 
 MEMBER_NAME = "lingo-sandbox"
 ROLE_NAME = "OrganizationAccountAccessRole"
-_US = "us-east-1"
 # Before the credential report's date (2015-02-02 in moto): years without rotation or use.
 _LONG_AGO = datetime(2013, 3, 4, 9, 30, tzinfo=UTC)
 
@@ -44,7 +42,7 @@ def _root_has_access_keys(account: str) -> None:
 
 def _forgotten_deploy_key(client: ClientFactory, account: str) -> None:
     """A CI user from the first release, its key never rotated and no longer used."""
-    iam = client("iam", _US)
+    iam = client("iam", US)
     iam.create_user(UserName="legacy-ci-deployer")
     key_id = iam.create_access_key(UserName="legacy-ci-deployer")["AccessKey"]["AccessKeyId"]
     user: Any = _iam_model(account).users["legacy-ci-deployer"]
@@ -58,7 +56,7 @@ def seed_organization(client: ClientFactory, account: str) -> str:
     """Create the organization and its sandbox member; the member's account id."""
     _root_signs_in_with_hardware_mfa(account)
     _forgotten_deploy_key(client, account)
-    organizations = client("organizations", _US)
+    organizations = client("organizations", US)
     organizations.create_organization(FeatureSet="ALL")
     member: str = organizations.create_account(
         AccountName=MEMBER_NAME, Email="aws-sandbox@lingo.example"

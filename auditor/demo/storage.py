@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Callable
 from typing import Any
 
+from auditor.demo.common import EU, US, ClientFactory, tags
 from auditor.session import drop_account_host_label
 
-ClientFactory = Callable[[str, str], Any]
-
-_US, _EU = "us-east-1", "eu-west-1"
 _BUCKET_SUFFIX = "7f3a9c"
 _ALL_BLOCKED = {
     "BlockPublicAcls": True,
@@ -36,25 +33,17 @@ _ACLS_ONLY = {
 }
 
 
-def _tags(component: str) -> list[dict[str, str]]:
-    return [
-        {"Key": "app", "Value": "lingo"},
-        {"Key": "env", "Value": "prod"},
-        {"Key": "component", "Value": component},
-    ]
-
-
 def _bucket(purpose: str, region: str) -> str:
-    short = {_US: "use1", _EU: "euw1"}[region]
+    short = {US: "use1", EU: "euw1"}[region]
     return f"lingo-{purpose}-{short}-{_BUCKET_SUFFIX}"
 
 
 def _create_bucket(s3: Any, name: str, region: str, component: str) -> None:
-    if region == _US:
+    if region == US:
         s3.create_bucket(Bucket=name)
     else:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
-    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tags(component)})
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags(component)})
 
 
 def _tls_only(name: str) -> dict[str, Any]:
@@ -104,7 +93,7 @@ def _versioned_bucket(
 
 def _seed_buckets_us(s3: Any, account: str) -> None:
     # Learners' recordings: versioned, old versions expire, KMS, private, TLS only.
-    uploads = _bucket("user-uploads", _US)
+    uploads = _bucket("user-uploads", US)
     expire_old_versions = {
         "ID": "expire-replaced-recordings",
         "Status": "Enabled",
@@ -113,13 +102,13 @@ def _seed_buckets_us(s3: Any, account: str) -> None:
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
     }
     _versioned_bucket(
-        s3, uploads, _US, "progress", expire_old_versions, _tls_only(uploads), _ALL_BLOCKED
+        s3, uploads, US, "progress", expire_old_versions, _tls_only(uploads), _ALL_BLOCKED
     )
-    _encrypt(s3, uploads, "aws:kms", f"arn:aws:kms:{_US}:{account}:alias/lingo-uploads")
+    _encrypt(s3, uploads, "aws:kms", f"arn:aws:kms:{US}:{account}:alias/lingo-uploads")
     # The core estate's lesson assets: S3-managed encryption and fully private; the access
     # logs bucket was created before anyone thought about either (moto lets a bucket exist
     # without default encryption, which AWS no longer does since January 2023).
-    assets = _bucket("lesson-assets", _US)
+    assets = _bucket("lesson-assets", US)
     _encrypt(s3, assets, "AES256")
     s3.put_public_access_block(Bucket=assets, PublicAccessBlockConfiguration=_ALL_BLOCKED)
 
@@ -128,7 +117,7 @@ def _seed_buckets_eu(s3: Any, account: str) -> None:
     # Partner exports: versioned in a hurry with no rule for old versions, public ACLs
     # blocked but not public policies, a policy that allows HTTPS without denying HTTP, and
     # no default encryption.
-    exports = _bucket("partner-exports", _EU)
+    exports = _bucket("partner-exports", EU)
     expire_exports = {
         "ID": "expire-old-exports",
         "Status": "Enabled",
@@ -143,14 +132,14 @@ def _seed_buckets_eu(s3: Any, account: str) -> None:
         "Resource": f"arn:aws:s3:::{exports}/exports/*",
         "Condition": {"Bool": {"aws:SecureTransport": "true"}},
     }
-    _versioned_bucket(s3, exports, _EU, "analytics", expire_exports, allow_https, _ACLS_ONLY)
-    assets = _bucket("lesson-assets", _EU)
+    _versioned_bucket(s3, exports, EU, "analytics", expire_exports, allow_https, _ACLS_ONLY)
+    assets = _bucket("lesson-assets", EU)
     _encrypt(s3, assets, "AES256")
     s3.put_public_access_block(Bucket=assets, PublicAccessBlockConfiguration=_ALL_BLOCKED)
 
 
 def _seed_account_block(client: ClientFactory, account: str) -> None:
-    s3control = client("s3control", _US)
+    s3control = client("s3control", US)
     host = urllib.parse.urlsplit(s3control.meta.endpoint_url).hostname or ""
     if not host.endswith(".amazonaws.com"):
         # A local endpoint has no <account id>.<host> names (see auditor.session).
@@ -162,16 +151,16 @@ def _seed_account_block(client: ClientFactory, account: str) -> None:
 
 def _seed_topics(client: ClientFactory, region: str, account: str) -> None:
     sns = client("sns", region)
-    if region == _US:
+    if region == US:
         # Lesson-completed events for the progress service: KMS-encrypted, default policy.
         sns.create_topic(
             Name="lesson-events",
             Attributes={"KmsMasterKeyId": "alias/aws/sns"},
-            Tags=_tags("progress"),
+            Tags=tags("progress"),
         )
         return
     # Webhooks for partners, opened to anyone to "make the integration work".
-    arn = sns.create_topic(Name="partner-webhooks", Tags=_tags("analytics"))["TopicArn"]
+    arn = sns.create_topic(Name="partner-webhooks", Tags=tags("analytics"))["TopicArn"]
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -192,7 +181,7 @@ def _seed_topics(client: ClientFactory, region: str, account: str) -> None:
 def seed_storage(client: ClientFactory, region: str, account: str) -> None:
     """Seed one demo region; runs after the core estate's buckets of that region exist."""
     s3 = client("s3", region)
-    if region == _US:
+    if region == US:
         _seed_buckets_us(s3, account)
         _seed_account_block(client, account)
     else:
