@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.collectors.iam import policy_document
 from auditor.datasets import LAMBDA_EVENT_SOURCE_MAPPINGS, LAMBDA_FUNCTIONS
 from auditor.models import (
@@ -25,14 +25,13 @@ _SERVICE = "lambda"
 
 
 def _resource_policy(ctx: CollectContext, name: str) -> ResourcePolicy:
-    try:
-        answer = ctx.call(_SERVICE, "GetPolicy", resource_id=name, FunctionName=name)
-    except CollectionFailure as failure:
-        # The answer for a function that has no resource-based policy.
-        if failure.error.error_code == "ResourceNotFoundException":
-            return ResourcePolicy()
-        raise
-    return ResourcePolicy(document=policy_document(answer.get("Policy")))
+    # ResourceNotFoundException is GetPolicy's answer for a function without a resource-based
+    # policy (and for one deleted since it was listed, which no policy then exposes either).
+    read = partial(ctx.call, _SERVICE, "GetPolicy", resource_id=name, FunctionName=name)
+    answer = none_if_absent(("ResourceNotFoundException",), read)
+    return ResourcePolicy(
+        document=None if answer is None else policy_document(answer.get("Policy"))
+    )
 
 
 def _destination(config: dict[str, Any], outcome: str) -> str | None:

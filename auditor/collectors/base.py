@@ -3,7 +3,7 @@ into snapshot models. The context wraps every call so a failure becomes a Collec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -198,6 +198,23 @@ class CollectContext:
         with ThreadPoolExecutor(max_workers=min(DETAIL_READS_AT_ONCE, len(todo))) as pool:
             return list(pool.map(read, todo))
 
+    def failure(
+        self, service: str, operation: str, code: str, message: str, *, resource_id: str | None
+    ) -> CollectionFailure:
+        """The failure to raise for an answer that came back but cannot be trusted: a status
+        inside a successful response, a document that does not parse."""
+        return CollectionFailure(
+            CollectionError(
+                account_id=self.account_id,
+                region=self.region,
+                service=service,
+                operation=operation,
+                error_code=code,
+                message=message[:500],
+                resource_id=resource_id,
+            )
+        )
+
     def attempt(self, read: Callable[[], T]) -> T | CollectionError:
         """Run a per-resource read; a failure becomes that resource's CollectionError value."""
         try:
@@ -211,6 +228,22 @@ class CollectContext:
         if error not in self.errors:
             self.errors.append(error)
         return error
+
+
+def none_if_absent(codes: Collection[str], read: Callable[[], T]) -> T | None:
+    """`read()`, or None where AWS answers with one of `codes`.
+
+    Pass only codes AWS documents as meaning "there is none" for that very read: the
+    configuration was never set (S3's NoSuchBucketPolicy), or the resource was deleted between
+    its list call and this read (SQS's NonExistentQueue). Any other failure propagates as a
+    CollectionFailure, so an unexpected answer is a gap in the report, never an absence.
+    """
+    try:
+        return read()
+    except CollectionFailure as failure:
+        if failure.error.error_code in codes:
+            return None
+        raise
 
 
 def error_code_of(exc: Exception) -> str | None:

@@ -87,7 +87,14 @@ def _dashboard_regions(ctx: CollectContext, name: str) -> list[str]:
     try:
         body = json.loads(answer.get("DashboardBody") or "{}")
     except ValueError:
-        body = {}
+        # Not "shows no region": which regions it shows is unknown.
+        raise ctx.failure(
+            "cloudwatch",
+            "GetDashboard",
+            "MalformedDashboardBody",
+            f"The body of dashboard {name} is not JSON.",
+            resource_id=name,
+        ) from None
     return _body_regions(body)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.datasets import DYNAMODB_TABLE_USAGE, DYNAMODB_TABLES
 from auditor.models import (
     CollectionError,
@@ -71,14 +71,10 @@ def _point_in_time_recovery(ctx: CollectContext, name: str) -> PointInTimeRecove
 
 
 def _describe_table(ctx: CollectContext, name: str) -> dict[str, Any] | None:
-    try:
-        table: dict[str, Any] = ctx.call("dynamodb", "DescribeTable", TableName=name)["Table"]
-    except CollectionFailure as failure:
-        # Deleted between ListTables and DescribeTable: nothing left to judge.
-        if failure.error.error_code == "ResourceNotFoundException":
-            return None
-        raise
-    return table
+    """The table's description; None where it was deleted between ListTables and here."""
+    read = partial(ctx.call, "dynamodb", "DescribeTable", TableName=name)
+    answer = none_if_absent(("ResourceNotFoundException",), read)
+    return None if answer is None else answer["Table"]
 
 
 def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
@@ -179,12 +175,30 @@ def _usage_queries(names: list[str], period: int) -> list[dict[str, Any]]:
     ]
 
 
+def _fail_unless_complete(ctx: CollectContext, names: list[str], status: dict[str, str]) -> None:
+    """GetMetricData answers a query it could not serve (Forbidden, InternalError, or data still
+    PartialData after the last page) with a status and no error: those sums are not zero. A
+    query with no result at all is as unknown."""
+    for i, name in enumerate(names):
+        for key in (f"r{i}", f"w{i}"):
+            code = status.get(key, "NoResult")
+            if code != "Complete":
+                raise ctx.failure(
+                    "cloudwatch",
+                    "GetMetricData",
+                    code or "NoStatusCode",
+                    f"Consumed capacity of table {name} was not fully read ({code}).",
+                    resource_id=name,
+                )
+
+
 def collect_table_usage(ctx: CollectContext) -> list[TableUsage]:
     names: list[str] = ctx.paginate("dynamodb", "ListTables", "TableNames")
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     start = end - timedelta(days=USAGE_DAYS)
     period = USAGE_DAYS * 86400
     totals: dict[str, float] = {}
+    status: dict[str, str] = {}  # each query's StatusCode on its last page
     for offset in range(0, len(names), _TABLES_PER_CALL):
         batch = names[offset : offset + _TABLES_PER_CALL]
         results = ctx.paginate(
@@ -199,6 +213,8 @@ def collect_table_usage(ctx: CollectContext) -> list[TableUsage]:
             # Ids are r<i>/w<i> relative to this batch.
             key = f"{result['Id'][0]}{offset + int(result['Id'][1:])}"
             totals[key] = totals.get(key, 0.0) + float(sum(result.get("Values", [])))
+            status[key] = str(result.get("StatusCode", ""))
+    _fail_unless_complete(ctx, names, status)
     return [
         TableUsage(
             table_name=name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.datasets import RDS_DB_CLUSTERS, RDS_DB_INSTANCES, RDS_DB_PROXIES, RDS_DB_SNAPSHOTS
 from auditor.models import (
     DBCluster,
@@ -139,17 +139,14 @@ def collect_db_snapshots(ctx: CollectContext) -> list[DBSnapshot]:
 
 
 def _proxy_targets(ctx: CollectContext, name: str) -> list[DBProxyTarget]:
-    try:
-        targets = ctx.paginate(
-            "rds", "DescribeDBProxyTargets", "Targets", resource_id=name, DBProxyName=name
-        )
-    except CollectionFailure as failure:
-        # A proxy with no target group yet, or deleted since it was listed, fronts nothing.
-        if failure.error.error_code in ("DBProxyTargetGroupNotFoundFault", "DBProxyNotFoundFault"):
-            return []
-        raise
+    read = partial(
+        ctx.paginate, "rds", "DescribeDBProxyTargets", "Targets", resource_id=name, DBProxyName=name
+    )
+    # A proxy with no target group yet, or deleted since it was listed, fronts nothing.
+    targets = none_if_absent(("DBProxyTargetGroupNotFoundFault", "DBProxyNotFoundFault"), read)
     return [
-        DBProxyTarget(type=t.get("Type", ""), resource_id=t.get("RdsResourceId")) for t in targets
+        DBProxyTarget(type=t.get("Type", ""), resource_id=t.get("RdsResourceId"))
+        for t in targets or []
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.collectors.iam import policy_document
 from auditor.datasets import S3_BUCKETS
 from auditor.models import (
@@ -67,32 +67,18 @@ def _rule(r: dict[str, Any]) -> LifecycleRule:
     )
 
 
-def _lifecycle_rules(ctx: CollectContext, name: str, region: str) -> list[LifecycleRule]:
-    try:
-        answer = ctx.call(
-            "s3",
-            "GetBucketLifecycleConfiguration",
-            region=region,
-            resource_id=name,
-            Bucket=name,
-        )
-    except CollectionFailure as failure:
-        if failure.error.error_code == _NO_LIFECYCLE:
-            return []  # no configuration is a fact about the bucket, not a gap
-        raise
-    return [_rule(r) for r in answer.get("Rules", [])]
-
-
-def _absent_as_none(
+def _configuration(
     ctx: CollectContext, operation: str, absent: str, name: str, region: str
 ) -> dict[str, Any] | None:
-    """The answer of a per-bucket configuration read; None where S3 says there is none."""
-    try:
-        return ctx.call("s3", operation, region=region, resource_id=name, Bucket=name)
-    except CollectionFailure as failure:
-        if failure.error.error_code == absent:
-            return None
-        raise
+    """The answer of a per-bucket configuration read; None where S3 answers `absent`, its
+    documented code for a bucket that has no such configuration."""
+    read = partial(ctx.call, "s3", operation, region=region, resource_id=name, Bucket=name)
+    return none_if_absent((absent,), read)
+
+
+def _lifecycle_rules(ctx: CollectContext, name: str, region: str) -> list[LifecycleRule]:
+    answer = _configuration(ctx, "GetBucketLifecycleConfiguration", _NO_LIFECYCLE, name, region)
+    return [] if answer is None else [_rule(r) for r in answer.get("Rules", [])]
 
 
 def _versioning(ctx: CollectContext, name: str, region: str) -> BucketVersioning:
@@ -114,7 +100,7 @@ def _encryption_rule(rule: dict[str, Any]) -> EncryptionRule:
 
 
 def _default_encryption(ctx: CollectContext, name: str, region: str) -> DefaultEncryption:
-    answer = _absent_as_none(ctx, "GetBucketEncryption", _NO_ENCRYPTION, name, region)
+    answer = _configuration(ctx, "GetBucketEncryption", _NO_ENCRYPTION, name, region)
     if answer is None:
         return DefaultEncryption()
     rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
@@ -136,12 +122,12 @@ def public_access_block(answer: dict[str, Any] | None) -> PublicAccessBlock:
 
 def _public_access_block(ctx: CollectContext, name: str, region: str) -> PublicAccessBlock:
     return public_access_block(
-        _absent_as_none(ctx, "GetPublicAccessBlock", NO_PUBLIC_ACCESS_BLOCK, name, region)
+        _configuration(ctx, "GetPublicAccessBlock", NO_PUBLIC_ACCESS_BLOCK, name, region)
     )
 
 
 def _policy(ctx: CollectContext, name: str, region: str) -> BucketPolicy:
-    answer = _absent_as_none(ctx, "GetBucketPolicy", _NO_POLICY, name, region)
+    answer = _configuration(ctx, "GetBucketPolicy", _NO_POLICY, name, region)
     return BucketPolicy(document=None if answer is None else policy_document(answer.get("Policy")))
 
 

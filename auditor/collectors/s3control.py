@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from functools import partial
+
+from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.collectors.s3 import NO_PUBLIC_ACCESS_BLOCK, public_access_block
 from auditor.datasets import S3_ACCOUNT_PUBLIC_ACCESS_BLOCK
 from auditor.models import AccountPublicAccessBlock
@@ -11,12 +13,8 @@ from auditor.models import AccountPublicAccessBlock
 def collect_account_public_access_block(ctx: CollectContext) -> AccountPublicAccessBlock:
     """A failed read fails the dataset (the engine records it); "not configured" is an answer:
     all four settings off."""
-    try:
-        answer = ctx.call("s3control", "GetPublicAccessBlock", AccountId=ctx.account_id)
-    except CollectionFailure as failure:
-        if failure.error.error_code != NO_PUBLIC_ACCESS_BLOCK:
-            raise
-        answer = None
+    read = partial(ctx.call, "s3control", "GetPublicAccessBlock", AccountId=ctx.account_id)
+    answer = none_if_absent((NO_PUBLIC_ACCESS_BLOCK,), read)
     return AccountPublicAccessBlock(account_id=ctx.account_id, settings=public_access_block(answer))
 
 

@@ -5,26 +5,22 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.collectors.iam import policy_document
 from auditor.datasets import SNS_TOPICS
-from auditor.models import CollectionError, SNSTopic, TopicAttributes
+from auditor.models import SNSTopic, TopicAttributes
 
 _SERVICE = "sns"
+# GetTopicAttributes' NotFoundException (code NotFound): the topic no longer exists.
 _GONE = ("NotFound", "NotFoundException")
 
 
-class _TopicGone(Exception):
-    """Deleted between ListTopics and GetTopicAttributes: nothing left to judge."""
-
-
-def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes:
-    try:
-        answer = ctx.call(_SERVICE, "GetTopicAttributes", resource_id=arn, TopicArn=arn)
-    except CollectionFailure as failure:
-        if failure.error.error_code in _GONE:
-            raise _TopicGone from failure
-        raise
+def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes | None:
+    """The topic's attributes; None where it was deleted since ListTopics."""
+    read = partial(ctx.call, _SERVICE, "GetTopicAttributes", resource_id=arn, TopicArn=arn)
+    answer = none_if_absent(_GONE, read)
+    if answer is None:
+        return None
     attributes = answer.get("Attributes", {})
     return TopicAttributes(
         kms_master_key_id=attributes.get("KmsMasterKeyId") or None,
@@ -35,12 +31,9 @@ def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes:
 def collect_topics(ctx: CollectContext) -> list[SNSTopic]:
     def one(item: dict[str, Any]) -> SNSTopic | None:
         arn = str(item["TopicArn"])
-        try:
-            attributes: TopicAttributes | CollectionError = ctx.attempt(
-                partial(_attributes, ctx, arn)
-            )
-        except _TopicGone:
-            return None
+        attributes = ctx.attempt(partial(_attributes, ctx, arn))
+        if attributes is None:
+            return None  # nothing left to judge
         return SNSTopic(arn=arn, name=arn.rsplit(":", 1)[-1], attributes=attributes)
 
     found = ctx.map(one, ctx.paginate(_SERVICE, "ListTopics", "Topics"))

@@ -6,17 +6,14 @@ import json
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
+from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.collectors.iam import policy_document
 from auditor.datasets import SQS_QUEUES
-from auditor.models import CollectionError, QueueAttributes, SQSQueue
+from auditor.models import QueueAttributes, SQSQueue
 
 _SERVICE = "sqs"
+# GetQueueAttributes' answer for a queue that no longer exists (query and JSON protocol codes).
 _GONE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
-
-
-class _QueueGone(Exception):
-    """Deleted between ListQueues and GetQueueAttributes: nothing left to judge."""
 
 
 def _redrive(raw: Any) -> dict[str, Any]:
@@ -29,15 +26,19 @@ def _redrive(raw: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _attributes(ctx: CollectContext, url: str) -> QueueAttributes:
-    try:
-        answer = ctx.call(
-            _SERVICE, "GetQueueAttributes", resource_id=url, QueueUrl=url, AttributeNames=["All"]
-        )
-    except CollectionFailure as failure:
-        if failure.error.error_code in _GONE:
-            raise _QueueGone from failure
-        raise
+def _attributes(ctx: CollectContext, url: str) -> QueueAttributes | None:
+    """The queue's attributes; None where it was deleted since ListQueues."""
+    read = partial(
+        ctx.call,
+        _SERVICE,
+        "GetQueueAttributes",
+        resource_id=url,
+        QueueUrl=url,
+        AttributeNames=["All"],
+    )
+    answer = none_if_absent(_GONE, read)
+    if answer is None:
+        return None
     attributes = answer.get("Attributes", {})
     redrive = _redrive(attributes.get("RedrivePolicy"))
     receives = str(redrive.get("maxReceiveCount", ""))
@@ -58,12 +59,9 @@ def _queue_arn(ctx: CollectContext, url: str) -> str:
 
 def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
     def one(url: str) -> SQSQueue | None:
-        try:
-            attributes: QueueAttributes | CollectionError = ctx.attempt(
-                partial(_attributes, ctx, url)
-            )
-        except _QueueGone:
-            return None
+        attributes = ctx.attempt(partial(_attributes, ctx, url))
+        if attributes is None:
+            return None  # nothing left to judge
         return SQSQueue(
             url=url,
             arn=_queue_arn(ctx, url),

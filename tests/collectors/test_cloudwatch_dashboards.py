@@ -4,10 +4,12 @@ the account's global scope, with the regions their widgets show."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import boto3
 
 from auditor.models import CollectionError, Dashboard
+from auditor.session import ClientPool
 
 from .conftest import ACCOUNT, FaultyPool, collect_scopes
 
@@ -83,3 +85,42 @@ def test_denied_dashboard_list_is_a_dataset_error(aws: boto3.session.Session) ->
 
     assert isinstance(scope.cloudwatch_dashboards, CollectionError)
     assert scope.cloudwatch_dashboards.operation == "ListDashboards"
+
+
+class _TornBodyPool(ClientPool):
+    """A real pool that answers GetDashboard for `name` with a body cut short."""
+
+    def __init__(self, session: boto3.session.Session, name: str) -> None:
+        super().__init__(session, None)
+        self.name = name
+
+    def call(self, service: str, region: str, operation: str, params: dict[str, Any]) -> Any:
+        answer = super().call(service, region, operation, params)
+        if operation == "GetDashboard" and params.get("DashboardName") == self.name:
+            answer["DashboardBody"] = '{"widgets": ['
+        return answer
+
+
+def test_a_body_that_does_not_parse_is_unknown_regions_not_none(
+    aws: boto3.session.Session,
+) -> None:
+    # PutDashboard validates the body (moto too), so the torn body is handed over by the pool.
+    _put(aws, "torn", {"widgets": []})
+    _put(aws, "open", {"widgets": [{"type": "metric", "properties": {"region": "us-east-1"}}]})
+
+    scope = collect_scopes(aws, ["cloudwatch_dashboards"], pool=_TornBodyPool(aws, "torn"))[
+        "global"
+    ]
+
+    assert isinstance(scope.cloudwatch_dashboards, list)
+    by_name = {d.name: d for d in scope.cloudwatch_dashboards}
+    error = by_name["torn"].regions
+    assert isinstance(error, CollectionError)
+    assert (error.operation, error.error_code, error.resource_id) == (
+        "GetDashboard",
+        "MalformedDashboardBody",
+        "torn",
+    )
+    assert error.message == "The body of dashboard torn is not JSON."
+    assert by_name["open"].regions == ["us-east-1"]
+    assert scope.errors == [error]

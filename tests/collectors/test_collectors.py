@@ -158,6 +158,35 @@ def test_denied_ttl_read_is_an_error_on_that_table_only(aws: boto3.session.Sessi
     assert scope.errors == [ttl]
 
 
+def test_table_deleted_between_list_and_describe_is_skipped(aws: boto3.session.Session) -> None:
+    _table(aws, "gone", BillingMode="PAY_PER_REQUEST")
+    _table(aws, "lessons", BillingMode="PAY_PER_REQUEST")
+    pool = FaultyPool(
+        aws,
+        {"DescribeTable": "ResourceNotFoundException"},
+        when=lambda region, params: params.get("TableName") == "gone",
+    )
+
+    scope = collect_scopes(aws, ["dynamodb_tables"], pool=pool, regions=("us-east-1",))["us-east-1"]
+
+    assert list(_tables_by_name(scope.dynamodb_tables)) == ["lessons"]
+    assert scope.errors == []
+
+
+def test_any_other_describe_failure_is_a_dataset_error_not_a_missing_table(
+    aws: boto3.session.Session,
+) -> None:
+    _table(aws, "lessons", BillingMode="PAY_PER_REQUEST")
+    pool = FaultyPool(aws, {"DescribeTable": "AccessDeniedException"})
+
+    scope = collect_scopes(aws, ["dynamodb_tables"], pool=pool, regions=("us-east-1",))["us-east-1"]
+
+    error = scope.dynamodb_tables
+    assert isinstance(error, CollectionError)
+    assert (error.operation, error.error_code) == ("DescribeTable", "AccessDeniedException")
+    assert scope.errors == [error]
+
+
 def test_denied_autoscaling_read_marks_every_table_in_the_region(
     aws: boto3.session.Session,
 ) -> None:

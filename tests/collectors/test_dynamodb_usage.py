@@ -3,11 +3,15 @@ GetMetricData, under moto with metrics put by real boto3 calls."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
+import pytest
 
 from auditor.models import CollectionError
+from auditor.session import ClientPool
 
 from .conftest import FaultyPool, collect_scopes
 
@@ -72,3 +76,61 @@ def test_denied_metric_reads_are_a_dataset_error(aws: boto3.session.Session) -> 
         "GetMetricData",
         "AccessDenied",
     )
+
+
+class _StatusPool(ClientPool):
+    """A real pool whose GetMetricData answers carry `status` for the queries of `table`."""
+
+    def __init__(self, session: boto3.session.Session, table: str, status: str) -> None:
+        super().__init__(session, None)
+        self.table, self.status = table, status
+
+    def paginate(
+        self, service: str, region: str, operation: str, params: dict[str, Any]
+    ) -> Iterable[dict[str, Any]]:
+        pages = super().paginate(service, region, operation, params)
+        if operation != "GetMetricData":
+            return pages
+        ids = {
+            q["Id"]
+            for q in params["MetricDataQueries"]
+            if q["MetricStat"]["Metric"]["Dimensions"][0]["Value"] == self.table
+        }
+        return self._marked(pages, ids)
+
+    def _marked(self, pages: Iterable[dict[str, Any]], ids: set[str]) -> Iterator[dict[str, Any]]:
+        for page in pages:
+            if self.status == "NoResult":  # the answer leaves the table's queries out
+                page["MetricDataResults"] = [
+                    r for r in page["MetricDataResults"] if r["Id"] not in ids
+                ]
+            for result in page["MetricDataResults"]:
+                if result["Id"] in ids:
+                    result["StatusCode"] = self.status
+                    result["Values"] = []
+            yield page
+
+
+@pytest.mark.parametrize("status", ["Forbidden", "InternalError", "PartialData", "NoResult"])
+def test_a_query_answered_without_complete_data_is_a_dataset_error_not_zero_use(
+    aws: boto3.session.Session, status: str
+) -> None:
+    for name in ("lessons", "sessions"):
+        _table(aws, name)
+    _consumed(aws, "sessions", "ConsumedReadCapacityUnits", 5.0)
+    pool = _StatusPool(aws, "sessions", status)
+
+    scope = collect_scopes(aws, ["dynamodb_table_usage"], pool=pool, regions=("us-east-1",))[
+        "us-east-1"
+    ]
+
+    error = scope.dynamodb_table_usage
+    assert isinstance(error, CollectionError)
+    assert (error.service, error.operation, error.error_code, error.resource_id) == (
+        "cloudwatch",
+        "GetMetricData",
+        status,
+        "sessions",
+    )
+    assert f"table sessions was not fully read ({status})" in error.message
+    assert scope.errors == [error]

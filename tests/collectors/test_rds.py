@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import pytest
 
 from auditor.models import CollectionError, DBProxy, DBSnapshot
 
@@ -181,9 +182,18 @@ def test_denied_proxy_targets_error_only_that_proxy(aws: boto3.session.Session) 
     assert scope.errors == [error]
 
 
-def test_a_proxy_without_a_target_group_fronts_nothing(aws: boto3.session.Session) -> None:
+@pytest.mark.parametrize(
+    "code",
+    [
+        "DBProxyTargetGroupNotFoundFault",  # no target group yet
+        "DBProxyNotFoundFault",  # deleted since DescribeDBProxies
+    ],
+)
+def test_a_proxy_without_a_target_group_fronts_nothing(
+    aws: boto3.session.Session, code: str
+) -> None:
     _proxy(aws, "new")
-    pool = FaultyPool(aws, {"DescribeDBProxyTargets": "DBProxyTargetGroupNotFoundFault"})
+    pool = FaultyPool(aws, {"DescribeDBProxyTargets": code})
 
     scope = collect_scopes(aws, ["rds_db_proxies"], pool=pool, regions=US)["us-east-1"]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import boto3
+import pytest
 
 from auditor.models import (
     BucketPolicy,
@@ -106,6 +107,7 @@ def test_settings_never_configured_read_as_absent_not_as_errors(
     assert scope.errors == []
     assert isinstance(scope.s3_buckets, list)
     [bare] = scope.s3_buckets
+    assert bare.lifecycle_rules == []
     assert bare.versioning == BucketVersioning(status="")
     assert bare.default_encryption == DefaultEncryption(rules=[])
     assert bare.public_access_block == PublicAccessBlock(configured=False)
@@ -142,14 +144,31 @@ def test_denied_policy_read_errors_only_that_setting_in_the_buckets_region(
     assert buckets["lingo-open"].policy == BucketPolicy(document=None)
 
 
+# Each per-bucket read, the attribute it fills, and a code S3 documents as "not configured"
+# for a different read.
+FOREIGN_ABSENT_CODES = [
+    ("GetBucketEncryption", "default_encryption", "NoSuchBucketPolicy"),
+    ("GetBucketPolicy", "policy", "NoSuchPublicAccessBlockConfiguration"),
+    (
+        "GetPublicAccessBlock",
+        "public_access_block",
+        "ServerSideEncryptionConfigurationNotFoundError",
+    ),
+    ("GetBucketLifecycleConfiguration", "lifecycle_rules", "NoSuchBucketPolicy"),
+    ("GetBucketVersioning", "versioning", "NoSuchLifecycleConfiguration"),
+]
+
+
+@pytest.mark.parametrize(("operation", "attribute", "code"), FOREIGN_ABSENT_CODES)
 def test_a_not_configured_code_is_absence_only_for_its_own_read(
-    aws: boto3.session.Session,
+    aws: boto3.session.Session, operation: str, attribute: str, code: str
 ) -> None:
     aws.client("s3", region_name="us-east-1").create_bucket(Bucket="lingo-odd")
-    # A code that means "no policy" answering the encryption read is still a failed read.
-    pool = FaultyPool(aws, {"GetBucketEncryption": "NoSuchBucketPolicy"})
+    # A code that means "not configured" for another read is still a failed read here.
+    pool = FaultyPool(aws, {operation: code})
 
     [odd] = _buckets(aws, pool).values()
 
-    assert isinstance(odd.default_encryption, CollectionError)
-    assert odd.default_encryption.error_code == "NoSuchBucketPolicy"
+    error = getattr(odd, attribute)
+    assert isinstance(error, CollectionError)
+    assert (error.operation, error.error_code, error.resource_id) == (operation, code, "lingo-odd")

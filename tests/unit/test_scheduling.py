@@ -233,16 +233,38 @@ def test_shards_split_pairs_stably_and_completely() -> None:
 def test_a_shard_plans_only_its_own_scopes() -> None:
     collectors, _ = counting_collectors()
     shard = Shard(1, 2)
-    target = Target(
-        ACCOUNTS[0],
-        REGIONS,
-        only=frozenset(s for s in ("global", *REGIONS) if shard.owns(ACCOUNTS[0], s)),
-    )
+    owned = [s for s in ("global", *REGIONS) if shard.owns(ACCOUNTS[2], s)]
+    # This account's share is some scopes, not all: the test would prove nothing otherwise.
+    assert owned == ["global", "us-east-1"]
+    target = Target(ACCOUNTS[2], REGIONS, only=frozenset(owned))
 
     tasks = plan(target, ["dynamodb_tables", "s3_buckets"], collectors)
 
-    assert {t.region for t in tasks} == set(target.only or ())
-    assert target.scopes == [s for s in ("global", *REGIONS) if shard.owns(ACCOUNTS[0], s)]
+    assert sorted((t.region, t.collector.dataset.name) for t in tasks) == [
+        ("global", "s3_buckets"),
+        ("us-east-1", "dynamodb_tables"),
+    ]
+    assert target.scopes == owned
+
+
+def test_a_shard_without_the_global_scope_reads_only_the_global_datasets_it_supports() -> None:
+    collectors, _ = counting_collectors()
+    regional_only = Target(ACCOUNTS[0], REGIONS, only=frozenset({"eu-west-1"}))
+    supported = Target(
+        ACCOUNTS[0], REGIONS, only=frozenset({"eu-west-1"}), support=frozenset({"s3_buckets"})
+    )
+    needed = ["dynamodb_tables", "s3_buckets", "iam_account_summary"]
+
+    assert sorted(
+        (t.region, t.collector.dataset.name) for t in plan(regional_only, needed, collectors)
+    ) == [("eu-west-1", "dynamodb_tables")]
+    assert sorted(
+        (t.region, t.collector.dataset.name) for t in plan(supported, needed, collectors)
+    ) == [
+        ("eu-west-1", "dynamodb_tables"),
+        ("global", "s3_buckets"),
+    ]
+    assert supported.scopes == ["eu-west-1"]
 
 
 @pytest.mark.parametrize("spec", ["0/2", "3/2", "1/0", "x/2", "1", "1/2/3"])
