@@ -9,8 +9,9 @@ from pydantic import JsonValue
 
 from auditor.checkapi import Scope, Verdict, check, failed, passed, unreadable
 from auditor.datasets import APIGATEWAY_REST_APIS, APIGATEWAY_V2_APIS
-from auditor.findings import Remediation, ResourceRef, Severity, Status
+from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import ApiV2, ApiV2Stage, CollectionError, RestApi, RestApiStage
+from checks.verdicts import verdict
 
 _REST_API_TYPE = "AWS::ApiGateway::RestApi"
 _REST_STAGE_TYPE = "AWS::ApiGateway::Stage"
@@ -43,11 +44,11 @@ def _judge_rest_stages(
             continue
         for stage in api.stages:
             ok, outcome, evidence = judge(stage)
-            yield Verdict(
-                Status.PASS if ok else Status.FAIL,
+            yield verdict(
+                ok,
                 _rest_stage_ref(api, stage),
                 f"REST API stage {api.name}/{stage.name} {outcome}.",
-                evidence,
+                **evidence,
             )
 
 
@@ -109,11 +110,11 @@ def apigateway_stage_execution_logging(scope: Scope) -> Iterable[Verdict]:
             continue
         for stage in api.stages:
             ok, outcome, evidence = _logging_outcome(stage.default_logging_level)
-            yield Verdict(
-                Status.PASS if ok else Status.FAIL,
+            yield verdict(
+                ok,
                 _v2_stage_ref(api, stage),
                 f"WebSocket API stage {api.name}/{stage.name} {outcome}.",
-                evidence,
+                **evidence,
             )
 
 

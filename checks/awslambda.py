@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import Field, JsonValue
 
-from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, passed, unreadable
+from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, unreadable
 from auditor.datasets import CLOUDWATCH_METRIC_ALARMS, IAM_AUTHORIZATION_DETAILS, LAMBDA_FUNCTIONS
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import (
@@ -372,9 +372,6 @@ def lambda_function_not_public(scope: Scope) -> Iterable[Verdict]:
         ref = function_ref(fn)
         if isinstance(fn.resource_policy, CollectionError):
             yield unreadable(ref, fn.resource_policy)
-            continue
-        if fn.resource_policy.document is None:
-            yield passed(ref, f"Lambda function {fn.name} has no resource-based policy.")
             continue
         yield exposure_verdict(
             ref,

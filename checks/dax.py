@@ -8,8 +8,9 @@ from pydantic import Field, JsonValue
 
 from auditor.checkapi import CheckParameters, Scope, Verdict, check
 from auditor.datasets import DAX_CLUSTERS
-from auditor.findings import Remediation, ResourceRef, Severity, Status
+from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import DAXCluster
+from checks.verdicts import verdict
 
 _CLUSTER_TYPE = "AWS::DAX::Cluster"
 _DYNAMODB_CONTROLS = (
@@ -30,8 +31,7 @@ def _ref(cluster: DAXCluster) -> ResourceRef:
 
 
 def _verdict(cluster: DAXCluster, good: bool, state: str, **evidence: JsonValue) -> Verdict:
-    status = Status.PASS if good else Status.FAIL
-    return Verdict(status, _ref(cluster), f"DAX cluster {cluster.name} {state}.", evidence)
+    return verdict(good, _ref(cluster), f"DAX cluster {cluster.name} {state}.", **evidence)
 
 
 # MEDIUM, as Security Hub rates DynamoDB.3: the cache holds copies of the hottest items.

@@ -17,6 +17,7 @@ from auditor.datasets import (
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, DynamoDBTable, ScalableTarget, TableUsage
 from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
+from checks.verdicts import not_collected
 
 _TABLE_TYPE = "AWS::DynamoDB::Table"
 _DYNAMODB_CONTROLS = (
@@ -675,7 +676,10 @@ def dynamodb_table_capacity_mode_fits(scope: Scope) -> Iterable[Verdict]:
     for table in scope.get(DYNAMODB_TABLES):
         used = usage.get(table.name)
         if used is None:
-            continue  # created after the usage was read: nothing to judge yet
+            # Listed after the usage was read (or by a snapshot without it): a gap, not a pass.
+            missing = not_collected(scope, "cloudwatch", "GetMetricData", table.name)
+            yield unreadable(_table_ref(table), missing)
+            continue
         costs = _capacity_costs(table, used, prices)
         if table.billing_mode == "PROVISIONED":
             mode, now, other, cheaper = (

@@ -9,8 +9,9 @@ from pydantic import Field, JsonValue
 
 from auditor.checkapi import CheckParameters, Scope, Verdict, check
 from auditor.datasets import ELASTICACHE_CACHE_CLUSTERS, ELASTICACHE_REPLICATION_GROUPS
-from auditor.findings import Remediation, ResourceRef, Severity, Status
+from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import ElastiCacheCluster, ElastiCacheReplicationGroup
+from checks.verdicts import flag_verdict, verdict
 
 _GROUP_TYPE = "AWS::ElastiCache::ReplicationGroup"
 _CLUSTER_TYPE = "AWS::ElastiCache::CacheCluster"
@@ -27,10 +28,6 @@ def _group_ref(group: ElastiCacheReplicationGroup) -> ResourceRef:
 
 def _cluster_ref(cluster: ElastiCacheCluster) -> ResourceRef:
     return ResourceRef(arn=cluster.arn, id=cluster.id, type=_CLUSTER_TYPE)
-
-
-def _verdict(ref: ResourceRef, name: str, good: bool, state: str, **evidence: JsonValue) -> Verdict:
-    return Verdict(Status.PASS if good else Status.FAIL, ref, f"{name} {state}.", evidence)
 
 
 def _redis_clusters(clusters: list[ElastiCacheCluster]) -> Iterable[ElastiCacheCluster]:
@@ -107,11 +104,10 @@ def elasticache_cluster_automatic_backups(scope: Scope) -> Iterable[Verdict]:
             state = f"keeps automatic backups {retention} day(s), under {minimum}"
         else:
             state = f"keeps automatic backups {retention} day(s)"
-        yield _verdict(
-            ref,
-            name,
+        yield verdict(
             retention >= minimum,
-            state,
+            ref,
+            f"{name} {state}.",
             snapshot_retention_limit=retention,
             minimum_days=minimum,
         )
@@ -157,13 +153,12 @@ def elasticache_cluster_auto_minor_version_upgrade(scope: Scope) -> Iterable[Ver
     AWS Config rule behind ElastiCache.2 judges them; Memcached is not judged."""
     for cluster in _redis_clusters(scope.get(ELASTICACHE_CACHE_CLUSTERS)):
         upgrades = cluster.auto_minor_version_upgrade
-        yield _verdict(
+        yield flag_verdict(
             _cluster_ref(cluster),
             f"ElastiCache cluster {cluster.id}",
             upgrades,
-            "applies minor version upgrades automatically"
-            if upgrades
-            else "does not apply minor version upgrades automatically",
+            "applies minor version upgrades automatically",
+            "does not apply minor version upgrades automatically",
             auto_minor_version_upgrade=upgrades,
             engine_version=cluster.engine_version,
         )
@@ -217,11 +212,10 @@ def elasticache_replication_group_automatic_failover(scope: Scope) -> Iterable[V
             if enabled
             else f"does not fail over automatically (automatic failover {group.automatic_failover})"
         )
-        yield _verdict(
-            _group_ref(group),
-            f"ElastiCache replication group {group.id}",
+        yield verdict(
             enabled,
-            state,
+            _group_ref(group),
+            f"ElastiCache replication group {group.id} {state}.",
             automatic_failover=group.automatic_failover,
             multi_az=group.multi_az,
             member_clusters=list[JsonValue](group.member_clusters),
@@ -267,11 +261,12 @@ _ENCRYPTION_CHOICE = (
 def elasticache_replication_group_encrypted_at_rest(scope: Scope) -> Iterable[Verdict]:
     for group in scope.get(ELASTICACHE_REPLICATION_GROUPS):
         encrypted = group.at_rest_encryption
-        yield _verdict(
+        yield flag_verdict(
             _group_ref(group),
             f"ElastiCache replication group {group.id}",
             encrypted,
-            "is encrypted at rest" if encrypted else "is not encrypted at rest",
+            "is encrypted at rest",
+            "is not encrypted at rest",
             at_rest_encryption=encrypted,
         )
 
@@ -315,10 +310,11 @@ def elasticache_replication_group_encrypted_at_rest(scope: Scope) -> Iterable[Ve
 def elasticache_replication_group_encrypted_in_transit(scope: Scope) -> Iterable[Verdict]:
     for group in scope.get(ELASTICACHE_REPLICATION_GROUPS):
         encrypted = group.transit_encryption
-        yield _verdict(
+        yield flag_verdict(
             _group_ref(group),
             f"ElastiCache replication group {group.id}",
             encrypted,
-            "encrypts traffic in transit" if encrypted else "sends traffic unencrypted",
+            "encrypts traffic in transit",
+            "sends traffic unencrypted",
             transit_encryption=encrypted,
         )

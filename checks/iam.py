@@ -37,6 +37,7 @@ from checks.iam_policy import (
     service_wildcard_grants,
 )
 from checks.resource_policy import AllowStatement, parse_resource_policy
+from checks.verdicts import flag_verdict
 
 _MANAGED_TYPE = "AWS::IAM::ManagedPolicy"
 _INLINE_TYPES = {
@@ -774,15 +775,14 @@ def iam_root_no_access_keys(scope: Scope) -> Iterable[Verdict]:
     """GetAccountSummary's AccountAccessKeysPresent, as the iam-root-access-key-check rule."""
     summary = scope.get(IAM_ACCOUNT_SUMMARY)
     present = summary.account_access_keys_present
-    evidence: dict[str, JsonValue] = {"account_access_keys_present": present}
-    if present:
-        yield Verdict(
-            Status.FAIL, _root_ref(scope, summary), "The root user has access keys.", evidence
-        )
-    else:
-        yield Verdict(
-            Status.PASS, _root_ref(scope, summary), "The root user has no access keys.", evidence
-        )
+    yield flag_verdict(
+        _root_ref(scope, summary),
+        "The root user",
+        not present,
+        "has no access keys",
+        "has access keys",
+        account_access_keys_present=present,
+    )
 
 
 # CRITICAL, as Security Hub rates IAM.9: the root password alone opens the whole account.
@@ -823,13 +823,14 @@ def iam_root_mfa_enabled(scope: Scope) -> Iterable[Verdict]:
     """GetAccountSummary's AccountMFAEnabled, as the root-account-mfa-enabled rule."""
     summary = scope.get(IAM_ACCOUNT_SUMMARY)
     enabled = summary.account_mfa_enabled
-    evidence: dict[str, JsonValue] = {"account_mfa_enabled": enabled}
-    if enabled:
-        yield Verdict(
-            Status.PASS, _root_ref(scope, summary), "The root user has MFA enabled.", evidence
-        )
-    else:
-        yield Verdict(Status.FAIL, _root_ref(scope, summary), "The root user has no MFA.", evidence)
+    yield flag_verdict(
+        _root_ref(scope, summary),
+        "The root user",
+        enabled,
+        "has MFA enabled",
+        "has no MFA",
+        account_mfa_enabled=enabled,
+    )
 
 
 def _root_virtual_devices(

@@ -18,14 +18,12 @@ the same principal are not joined.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pydantic import JsonValue
 
-from checks.iam_policy import PolicyDocument, Statement, covers_every_resource
+from checks.iam_policy import PolicyDocument, Statement, action_matches, covers_every_resource
 
 RHINO_RESEARCH = "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/"
 
@@ -90,17 +88,6 @@ class Escalation:
             "actions": list(self.method.actions),
             "statements": {a: list(i) for a, i in self.statements.items()},
         }
-
-
-@lru_cache(maxsize=1024)
-def _pattern(entry: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in entry.lower())
-    return re.compile("".join(parts))
-
-
-def action_matches(entry: str, action: str) -> bool:
-    """Whether a policy's Action entry (wildcards allowed) names `action`, as IAM compares."""
-    return _pattern(entry).fullmatch(action.lower()) is not None
 
 
 def _names(statement: Statement, action: str) -> bool:

@@ -21,9 +21,11 @@ and ARN is at least one character long.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import JsonValue
@@ -219,6 +221,18 @@ def _shown(value: Any) -> str:
 
 
 # --- Judging ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _action_pattern(entry: str) -> re.Pattern[str]:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in entry.lower())
+    return re.compile("".join(parts))
+
+
+def action_matches(entry: str, action: str) -> bool:
+    """Whether a policy's Action entry (wildcards allowed) names `action`, as IAM compares:
+    case-insensitive, `*` any run, `?` one character, every other character literal."""
+    return _action_pattern(entry).fullmatch(action.lower()) is not None
 
 
 def matches_every_name(pattern: str) -> bool:

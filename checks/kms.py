@@ -8,6 +8,7 @@ from auditor.checkapi import Scope, Verdict, check, failed, passed, unreadable
 from auditor.datasets import KMS_KEYS
 from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import CollectionError
+from checks.verdicts import not_collected
 
 _KEY_TYPE = "AWS::KMS::Key"
 
@@ -43,7 +44,8 @@ _KEY_TYPE = "AWS::KMS::Key"
     compliance={"cis-3.0": ["3.6"], "cis-5.0": ["3.6"]},
 )
 def kms_key_rotation_enabled(scope: Scope) -> Iterable[Verdict]:
-    """A key whose DescribeKey failed is an ERROR: it may be a customer-managed key."""
+    """A key whose DescribeKey failed is an ERROR: it may be a customer-managed key. So is a
+    rotatable key whose rotation status the snapshot does not hold."""
     for key in scope.get(KMS_KEYS):
         ref = ResourceRef(arn=key.arn, id=key.id, type=_KEY_TYPE)
         if isinstance(key.details, CollectionError):
@@ -52,6 +54,8 @@ def kms_key_rotation_enabled(scope: Scope) -> Iterable[Verdict]:
         if not key.details.rotatable:
             continue
         rotation = key.rotation_enabled
+        if rotation is None:  # read for every rotatable key: a gap, not a key that never rotates
+            rotation = not_collected(scope, "kms", "GetKeyRotationStatus", key.id)
         if isinstance(rotation, CollectionError):
             yield unreadable(ref, rotation)
         elif rotation:

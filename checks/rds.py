@@ -15,9 +15,10 @@ from auditor.datasets import (
     RDS_DB_PROXIES,
     RDS_DB_SNAPSHOTS,
 )
-from auditor.findings import Remediation, ResourceRef, Severity, Status
+from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import CollectionError, DBCluster, DBInstance, DBProxy
 from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
+from checks.verdicts import flag_verdict
 
 _INSTANCE_TYPE = "AWS::RDS::DBInstance"
 _CLUSTER_TYPE = "AWS::RDS::DBCluster"
@@ -351,14 +352,6 @@ _ENCRYPTION_RATIONALE = (
 _ENCRYPTION_GUIDE = f"{_RDS_GUIDE}/Overview.Encryption.html"
 
 
-def _flag_verdict(
-    ref: ResourceRef, name: str, good: bool, good_state: str, bad_state: str, **evidence: JsonValue
-) -> Verdict:
-    """PASS or FAIL on one property, the message naming the state found."""
-    status = Status.PASS if good else Status.FAIL
-    return Verdict(status, ref, f"{name} {good_state if good else bad_state}.", evidence)
-
-
 # MEDIUM, as Security Hub rates RDS.3: a leaked disk or snapshot copy exposes the data.
 @check(
     id="rds_instance_storage_encrypted",
@@ -400,7 +393,7 @@ def _flag_verdict(
 def rds_instance_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
     """Standalone instances; a cluster member's storage is the cluster's (RDS.27)."""
     for db in _standalone(scope.get(RDS_DB_INSTANCES)):
-        yield _flag_verdict(
+        yield flag_verdict(
             _instance_ref(db),
             f"RDS DB instance {db.identifier}",
             db.storage_encrypted,
@@ -444,7 +437,7 @@ def rds_instance_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
 )
 def rds_cluster_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
     for cluster in scope.get(RDS_DB_CLUSTERS):
-        yield _flag_verdict(
+        yield flag_verdict(
             _cluster_ref(cluster),
             f"RDS DB cluster {cluster.identifier}",
             cluster.storage_encrypted,
@@ -502,7 +495,7 @@ def rds_snapshot_encrypted(scope: Scope) -> Iterable[Verdict]:
         )
         kind = " ".join(filter(None, ("RDS", snapshot.snapshot_type, "DB")))
         label = f"{kind} cluster snapshot" if cluster else f"{kind} snapshot"
-        yield _flag_verdict(
+        yield flag_verdict(
             ref,
             f"{label} {snapshot.identifier} of {snapshot.source_identifier}",
             snapshot.encrypted,
@@ -559,7 +552,7 @@ def rds_snapshot_encrypted(scope: Scope) -> Iterable[Verdict]:
 def rds_instance_not_publicly_accessible(scope: Scope) -> Iterable[Verdict]:
     """Every instance, cluster members included: each Aurora instance has its own flag."""
     for db in scope.get(RDS_DB_INSTANCES):
-        yield _flag_verdict(
+        yield flag_verdict(
             _instance_ref(db),
             f"RDS DB instance {db.identifier}",
             not db.publicly_accessible,
@@ -611,7 +604,7 @@ def rds_instance_deletion_protection(scope: Scope) -> Iterable[Verdict]:
     """Standalone instances; an Aurora member is protected by its cluster (RDS.7), and RDS.8
     itself lists only the non-Aurora engines."""
     for db in _standalone(scope.get(RDS_DB_INSTANCES)):
-        yield _flag_verdict(
+        yield flag_verdict(
             _instance_ref(db),
             f"RDS DB instance {db.identifier}",
             db.deletion_protection,
@@ -650,7 +643,7 @@ def rds_instance_deletion_protection(scope: Scope) -> Iterable[Verdict]:
 )
 def rds_cluster_deletion_protection(scope: Scope) -> Iterable[Verdict]:
     for cluster in scope.get(RDS_DB_CLUSTERS):
-        yield _flag_verdict(
+        yield flag_verdict(
             _cluster_ref(cluster),
             f"RDS DB cluster {cluster.identifier}",
             cluster.deletion_protection,
@@ -697,7 +690,7 @@ def rds_instance_performance_insights(scope: Scope) -> Iterable[Verdict]:
     """Every instance, cluster members included: Aurora turns it on per instance. No standard
     covers this."""
     for db in scope.get(RDS_DB_INSTANCES):
-        yield _flag_verdict(
+        yield flag_verdict(
             _instance_ref(db),
             f"RDS DB instance {db.identifier}",
             db.performance_insights_enabled,
@@ -753,7 +746,7 @@ def rds_cluster_backtrack_enabled(scope: Scope) -> Iterable[Verdict]:
         if cluster.engine not in _BACKTRACK_ENGINES:
             continue
         window = cluster.backtrack_window
-        yield _flag_verdict(
+        yield flag_verdict(
             _cluster_ref(cluster),
             f"Aurora MySQL DB cluster {cluster.identifier}",
             window > 0,
@@ -830,7 +823,7 @@ def rds_instance_read_replica(scope: Scope) -> Iterable[Verdict]:
         if not selection.selects(db.tags):
             continue
         replicas = list[JsonValue](db.read_replicas)
-        yield _flag_verdict(
+        yield flag_verdict(
             _instance_ref(db),
             f"RDS DB instance {db.identifier}",
             bool(replicas),
@@ -912,7 +905,7 @@ def rds_database_behind_proxy(scope: Scope) -> Iterable[Verdict]:
         if not proxies and errors:
             yield unreadable(ref, errors[0])
             continue
-        yield _flag_verdict(
+        yield flag_verdict(
             ref,
             name,
             bool(proxies),

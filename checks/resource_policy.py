@@ -9,7 +9,6 @@ keys are matched case-insensitively, as IAM matches them.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pydantic import JsonValue
 
 from auditor.checkapi import Verdict
 from auditor.findings import ResourceRef, Status
+from checks.iam_policy import action_matches
 
 # Condition keys that pin the caller to an account, an organization, a source resource or a
 # network. With a fixed value under a positive operator, a "*" principal is no longer everyone.
@@ -59,8 +59,7 @@ class AllowStatement:
 
     def allows_action(self, action: str) -> bool:
         """Whether an Action entry (wildcards included) covers `action`."""
-        wanted = action.lower()
-        return any(fnmatch.fnmatchcase(wanted, a.lower()) for a in self.actions)
+        return any(action_matches(a, action) for a in self.actions)
 
     def restricted_by(self, keys: Iterable[str] = RESTRICTING_CONDITION_KEYS) -> list[str]:
         """The condition keys among `keys` that narrow the statement to fixed callers.
@@ -156,17 +155,35 @@ def _decode(document: Any) -> tuple[Any, str | None]:
     return None, "the document is JSON text nested too deeply"
 
 
-def parse_resource_policy(document: Any) -> ResourcePolicyDocument:
-    """Read a resource policy as stored (dict or JSON text); never raises."""
+def _statement_items(document: Any) -> tuple[list[Any], str | None]:
+    """The Statement entries of a policy as stored (dict or JSON text), or why there are none."""
     data, error = _decode(document)
     if error is not None:
-        return ResourcePolicyDocument(error=error)
+        return [], error
     if not isinstance(data, dict):
-        return ResourcePolicyDocument(error="the document is not a JSON object")
+        return [], "the document is not a JSON object"
     raw = _keys(data).get("statement")
-    items: list[Any] = [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else []
-    if raw is None or not isinstance(raw, dict | list):
-        return ResourcePolicyDocument(error="the document has no readable Statement")
+    if isinstance(raw, dict):
+        return [raw], None
+    if isinstance(raw, list):
+        return raw, None
+    return [], "the document has no readable Statement"
+
+
+def raw_statements(document: Any) -> tuple[list[tuple[int, dict[str, Any]]], str | None]:
+    """(index, statement with lower-cased element names) of every object statement, Deny ones
+    included, for checks that look for a statement AWS documents; or none and the error
+    `parse_resource_policy` would report."""
+    items, error = _statement_items(document)
+    found = [(index, _keys(item)) for index, item in enumerate(items) if isinstance(item, dict)]
+    return found, error
+
+
+def parse_resource_policy(document: Any) -> ResourcePolicyDocument:
+    """Read a resource policy as stored (dict or JSON text); never raises."""
+    items, error = _statement_items(document)
+    if error is not None:
+        return ResourcePolicyDocument(error=error)
     allows: list[AllowStatement] = []
     unreadable: list[str] = []
     for index, item in enumerate(items):
@@ -214,8 +231,11 @@ def exposure_verdict(
     find: Callable[[ResourcePolicyDocument], list[AllowStatement]] = public_grants,
 ) -> Verdict:
     """FAIL naming the statements `find` reports ("<subject> <exposed> through statement 0"),
-    PASS when there are none. A document that cannot be read fails: AWS stores only valid
-    policies, so it is corrupt data a person must look at, and it cannot be shown private."""
+    PASS when there are none or there is no policy (`document` None: only the owning account's
+    principals can use the resource). A document that cannot be read fails: AWS stores only
+    valid policies, so it is corrupt data a person must look at, and it cannot be shown private."""
+    if document is None:
+        return Verdict(Status.PASS, ref, f"{subject} has no {policy_name}: only its account.")
     policy = parse_resource_policy(document)
     if policy.error is not None:
         return Verdict(

@@ -4,7 +4,6 @@ default, block public access and refuse plain HTTP; the account blocks public ac
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -22,7 +21,8 @@ from auditor.checkapi import (
 from auditor.datasets import S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, S3_BUCKETS
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, LifecycleRule, PublicAccessBlock, S3Bucket
-from checks.resource_policy import parse_resource_policy
+from checks.resource_policy import raw_statements
+from checks.verdicts import not_collected
 
 T = TypeVar("T")
 
@@ -43,15 +43,7 @@ def _read(
     written before the setting was collected: that is a gap too, never a clean bucket."""
     if value is not None:
         return value
-    return CollectionError(
-        account_id=scope.account_id,
-        region=bucket.region,
-        service="s3",
-        operation=operation,
-        error_code="NotCollected",
-        message="the snapshot holds no answer of this read for the bucket",
-        resource_id=bucket.name,
-    )
+    return not_collected(scope, "s3", operation, bucket.name, bucket.region)
 
 
 # LOW, as Security Hub rates S3.13: without lifecycle rules objects cost more than they need
@@ -558,22 +550,6 @@ def s3_account_public_access_block(scope: Scope) -> Iterable[Verdict]:
     )
 
 
-def _statements(document: Any) -> list[tuple[int, dict[str, Any]]]:
-    """(index, statement with lower-cased element names) of a policy parse_resource_policy
-    could read, which it decodes from at most three layers of JSON text."""
-    data = document
-    for _ in range(3):
-        if isinstance(data, str):
-            data = json.loads(data)
-    raw = {str(k).lower(): v for k, v in data.items()}.get("statement")
-    items = [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else []
-    return [
-        (index, {str(k).lower(): v for k, v in item.items()})
-        for index, item in enumerate(items)
-        if isinstance(item, dict)
-    ]
-
-
 def _values(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
@@ -666,7 +642,7 @@ def s3_bucket_ssl_only(scope: Scope) -> Iterable[Verdict]:
                 denying_statements=[],
             )
             continue
-        error = parse_resource_policy(policy.document).error
+        statements, error = raw_statements(policy.document)
         if error is not None:
             yield failed(
                 ref,
@@ -677,9 +653,7 @@ def s3_bucket_ssl_only(scope: Scope) -> Iterable[Verdict]:
             )
             continue
         denying: list[JsonValue] = [
-            index
-            for index, statement in _statements(policy.document)
-            if _denies_plain_http(statement, bucket)
+            index for index, statement in statements if _denies_plain_http(statement, bucket)
         ]
         if denying:
             yield passed(

@@ -121,9 +121,6 @@ def sns_topic_not_public(scope: Scope) -> Iterable[Verdict]:
         if isinstance(attributes, CollectionError):
             yield unreadable(ref, attributes)
             continue
-        if attributes.policy is None:
-            yield passed(ref, f"SNS topic {topic.name} has no access policy: only its account.")
-            continue
         yield exposure_verdict(
             ref,
             f"SNS topic {topic.name}",

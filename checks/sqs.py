@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from pydantic import JsonValue
 
-from auditor.checkapi import Scope, Verdict, check, passed, unreadable
+from auditor.checkapi import Scope, Verdict, check, unreadable
 from auditor.datasets import SQS_QUEUES
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, SQSQueue
@@ -120,9 +120,6 @@ def sqs_queue_not_public(scope: Scope) -> Iterable[Verdict]:
         ref = queue_ref(queue)
         if isinstance(attributes, CollectionError):
             yield unreadable(ref, attributes)
-            continue
-        if attributes.policy is None:
-            yield passed(ref, f"SQS queue {queue.name} has no access policy: only its account.")
             continue
         yield exposure_verdict(
             ref,

@@ -170,12 +170,12 @@ def test_tracing_error_when_rest_apis_cannot_be_listed() -> None:
 
 
 def test_waf_error_for_unreadable_stages() -> None:
-    [verdict] = run_check(
-        apigateway_stage_waf_associated,
-        rest(rest_api(stages_error=denied("apigateway", "GetStages", "r1"))),
-    )
+    error = denied("apigateway", "GetStages", "r1")
+    [verdict] = run_check(apigateway_stage_waf_associated, rest(rest_api(stages_error=error)))
 
     assert verdict.status is Status.ERROR
+    assert verdict.error == error
+    assert verdict.resource.type == "AWS::ApiGateway::RestApi"
 
 
 # --- apigateway_stage_cache_encrypted ----------------------------------------------------------
@@ -210,12 +210,12 @@ def test_cache_encryption_is_judged_only_where_methods_cache() -> None:
 
 
 def test_cache_encryption_error_for_unreadable_stages() -> None:
-    [verdict] = run_check(
-        apigateway_stage_cache_encrypted,
-        rest(rest_api(stages_error=denied("apigateway", "GetStages", "r1"))),
-    )
+    error = denied("apigateway", "GetStages", "r1")
+    [verdict] = run_check(apigateway_stage_cache_encrypted, rest(rest_api(stages_error=error)))
 
     assert verdict.status is Status.ERROR
+    assert verdict.error == error
+    assert verdict.resource.type == "AWS::ApiGateway::RestApi"
 
 
 # --- apigateway_route_authorization ------------------------------------------------------------
@@ -244,6 +244,7 @@ def test_route_error_when_routes_cannot_be_read() -> None:
     )
 
     assert verdict.status is Status.ERROR
+    assert verdict.error == error
     assert verdict.resource.type == "AWS::ApiGatewayV2::Api"
 
 
@@ -268,3 +269,4 @@ def test_access_logging_error_when_apis_cannot_be_listed() -> None:
     [finding] = engine_findings(apigateway_stage_access_logging, snapshot)
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {"operation": "GetApis", "error_code": "AccessDenied"}

@@ -96,3 +96,7 @@ def test_elb_health_check_error_when_groups_cannot_be_read() -> None:
     )
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {
+        "operation": "DescribeAutoScalingGroups",
+        "error_code": "AccessDenied",
+    }

@@ -330,7 +330,9 @@ def test_function_without_a_policy_passes() -> None:
     verdict = only_verdict(lambda_function_not_public, lambdas(function("plain")))
 
     assert verdict.status is Status.PASS
-    assert verdict.message == "Lambda function plain has no resource-based policy."
+    assert verdict.message == (
+        "Lambda function plain has no resource-based policy: only its account."
+    )
 
 
 def test_not_public_error_and_unreadable_policy() -> None:
@@ -489,3 +491,4 @@ def test_function_alarm_error_when_alarms_cannot_be_read() -> None:
     [finding] = engine_findings(lambda_function_has_alarm, snapshot)
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {"operation": "DescribeAlarms", "error_code": "AccessDenied"}

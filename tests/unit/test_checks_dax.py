@@ -64,6 +64,8 @@ def test_encrypted_cluster_passes_and_unencrypted_fails() -> None:
     verdicts = by_resource(run_check(dax_cluster_encrypted_at_rest, snapshot))
 
     assert verdicts["sealed"].status is Status.PASS
+    assert verdicts["sealed"].message == "DAX cluster sealed is encrypted at rest."
+    assert verdicts["sealed"].evidence == {"encrypted_at_rest": True}
     assert verdicts["sealed"].resource.type == "AWS::DAX::Cluster"
     assert verdicts["plain"].status is Status.FAIL
     assert verdicts["plain"].message == "DAX cluster plain caches items unencrypted at rest."
@@ -81,7 +83,11 @@ def test_tls_endpoint_passes_and_plain_endpoint_fails() -> None:
     verdicts = by_resource(run_check(dax_cluster_encrypted_in_transit, snapshot))
 
     assert verdicts["tls"].status is Status.PASS
+    assert verdicts["tls"].message == "DAX cluster tls serves clients over TLS."
     assert verdicts["plain"].status is Status.FAIL
+    assert verdicts["plain"].message == (
+        "DAX cluster plain serves clients unencrypted (no TLS endpoint)."
+    )
     assert verdicts["plain"].evidence == {"endpoint_encryption": "NONE"}
 
 
@@ -145,5 +151,5 @@ def test_minimum_nodes_is_a_parameter() -> None:
 
 
 def test_minimum_below_two_is_refused() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"minimum_nodes\n.*greater than or equal to 2"):
         dax_cluster_multi_az.configure({"minimum_nodes": 1})

@@ -243,6 +243,7 @@ def test_an_unreadable_table_does_not_stop_the_others_being_judged() -> None:
     )
 
     assert verdicts["broken"].status is Status.ERROR
+    assert verdicts["broken"].error == broken.point_in_time_recovery
     assert verdicts["fine"].status is Status.PASS
 
 
@@ -669,3 +670,14 @@ def test_capacity_mode_is_an_error_when_usage_cannot_be_read() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence == {"operation": "GetMetricData", "error_code": "AccessDenied"}
+
+
+def test_a_table_without_a_usage_answer_is_an_error_not_skipped() -> None:
+    snapshot = scope_snapshot(dynamodb_tables=[capacity("new-table", 20)], dynamodb_table_usage=[])
+
+    [verdict] = run_check(dynamodb_table_capacity_mode_fits, snapshot)
+
+    assert verdict.status is Status.ERROR
+    assert verdict.resource.id == "new-table"
+    assert verdict.error is not None
+    assert (verdict.error.operation, verdict.error.error_code) == ("GetMetricData", "NotCollected")

@@ -198,6 +198,7 @@ def test_high_risk_error_when_groups_cannot_be_read() -> None:
     [finding] = engine_findings(ec2_security_group_high_risk_ports_restricted, snapshot)
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {"operation": "DescribeSecurityGroups", "error_code": "AccessDenied"}
 
 
 # --- ec2_default_security_group_restricts_all -------------------------------------------------

@@ -162,6 +162,12 @@ def test_minor_version_upgrades_are_judged_on_every_redis_cluster() -> None:
         "auto_minor_version_upgrade": True,
         "engine_version": "7.1",
     }
+    assert verdicts["patched"].message == (
+        "ElastiCache cluster patched applies minor version upgrades automatically."
+    )
+    assert verdicts["sessions-001"].message == (
+        "ElastiCache cluster sessions-001 does not apply minor version upgrades automatically."
+    )
 
 
 # --- replication groups --------------------------------------------------------------------------
@@ -183,6 +189,10 @@ def test_failover_enabled_passes_and_disabled_fails() -> None:
     )
     failing = verdicts["rate-limit"]
     assert failing.status is Status.FAIL
+    assert failing.message == (
+        "ElastiCache replication group rate-limit does not fail over automatically "
+        "(automatic failover disabled)."
+    )
     assert failing.evidence == {
         "automatic_failover": "disabled",
         "multi_az": "disabled",

@@ -148,15 +148,15 @@ def test_alb_dropping_invalid_headers_passes_and_the_default_fails() -> None:
 
 
 def test_invalid_headers_error_when_attributes_cannot_be_read() -> None:
-    lb = load_balancer(
-        "web", attributes=denied("elbv2", "DescribeLoadBalancerAttributes", "arn:lb")
-    )
+    error = denied("elbv2", "DescribeLoadBalancerAttributes", "arn:lb")
+    lb = load_balancer("web", attributes=error)
 
     verdict = only_verdict(
         elbv2_alb_drops_invalid_headers, scope_snapshot(elbv2_load_balancers=[lb])
     )
 
     assert verdict.status is Status.ERROR
+    assert verdict.error == error
 
 
 # --- elbv2_load_balancer_deletion_protection ---------------------------------------------------

@@ -258,6 +258,10 @@ def test_direct_policies_check_errors_when_details_are_denied() -> None:
     )
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {
+        "operation": "GetAccountAuthorizationDetails",
+        "error_code": "AccessDenied",
+    }
 
 
 # --- Credential report checks -------------------------------------------------------------------
@@ -408,6 +412,10 @@ def test_key_rotation_errors_when_the_report_cannot_be_read() -> None:
     )
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {
+        "operation": "GenerateCredentialReport",
+        "error_code": "AccessDenied",
+    }
 
 
 def test_password_unused_for_45_days_fails_and_44_passes() -> None:
@@ -471,6 +479,10 @@ def test_unused_credentials_errors_when_the_report_cannot_be_read() -> None:
     )
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {
+        "operation": "GenerateCredentialReport",
+        "error_code": "AccessDenied",
+    }
 
 
 # --- The root user ------------------------------------------------------------------------------
@@ -496,7 +508,8 @@ def test_root_access_keys_fail_and_their_absence_passes() -> None:
     assert present.resource.id == ACCOUNT
     assert present.resource.type == "AWS::::Account"
     assert present.evidence == {"account_access_keys_present": True}
-    assert absent.status is Status.PASS
+    assert (absent.status, absent.message) == (Status.PASS, "The root user has no access keys.")
+    assert absent.evidence == {"account_access_keys_present": False}
 
 
 def test_root_checks_error_when_the_summary_is_denied() -> None:
@@ -516,6 +529,8 @@ def test_root_without_mfa_fails_and_with_mfa_passes() -> None:
 
     assert (off.status, off.message) == (Status.FAIL, "The root user has no MFA.")
     assert (on.status, on.message) == (Status.PASS, "The root user has MFA enabled.")
+    assert off.evidence == {"account_mfa_enabled": False}
+    assert on.evidence == {"account_mfa_enabled": True}
 
 
 def test_root_virtual_mfa_fails_hardware_check_by_serial_or_by_user() -> None:
@@ -704,3 +719,7 @@ def test_trust_check_errors_when_details_are_denied() -> None:
     )
 
     assert finding.status is Status.ERROR
+    assert finding.evidence == {
+        "operation": "GetAccountAuthorizationDetails",
+        "error_code": "AccessDenied",
+    }

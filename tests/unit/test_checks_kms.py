@@ -9,6 +9,7 @@ from conftest import (
     dataset_denied,
     denied,
     engine_findings,
+    only_verdict,
     run_check,
     scope_snapshot,
 )
@@ -80,6 +81,14 @@ def test_unreadable_key_or_rotation_status_is_an_error() -> None:
     assert verdicts["hidden"].evidence["operation"] == "DescribeKey"
     assert verdicts["locked"].status is Status.ERROR
     assert verdicts["locked"].evidence["operation"] == "GetKeyRotationStatus"
+
+
+def test_rotatable_key_without_a_rotation_answer_is_an_error_not_a_failure() -> None:
+    verdict = only_verdict(kms_key_rotation_enabled, scope_snapshot(kms_keys=[key("unread")]))
+
+    assert verdict.status is Status.ERROR
+    assert verdict.evidence == {"operation": "GetKeyRotationStatus", "error_code": "NotCollected"}
+    assert verdict.error is not None and verdict.error.resource_id == "unread"
 
 
 def test_unreadable_key_list_is_an_error() -> None:

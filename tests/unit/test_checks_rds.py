@@ -462,7 +462,7 @@ def test_retention_minimum_is_a_parameter() -> None:
 
 
 def test_retention_minimum_outside_what_rds_allows_is_refused() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"minimum_days\n.*less than or equal to 35"):
         rds_instance_backup_retention.configure({"minimum_days": 36})
 
 
@@ -683,7 +683,7 @@ def test_tag_selection_narrows_the_judged_primaries() -> None:
 
 
 def test_a_tag_selector_without_a_key_is_refused() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="tag selector '=read-heavy' has no key"):
         rds_instance_read_replica.configure({"tags": ["=read-heavy"]})
 
 

@@ -124,7 +124,8 @@ def test_open_topic_fails_and_the_default_or_no_policy_passes() -> None:
     assert verdicts["alerts"].status is Status.PASS
     assert verdicts["alerts"].evidence == {"public_statements": []}
     assert verdicts["none"].status is Status.PASS
-    assert "no access policy" in verdicts["none"].message
+    assert verdicts["none"].message == "SNS topic none has no access policy: only its account."
+    assert verdicts["none"].evidence == {}
 
 
 def test_unreadable_topic_policy_fails_and_unreadable_attributes_error() -> None:

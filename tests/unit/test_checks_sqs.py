@@ -101,10 +101,12 @@ def test_queue_open_to_everyone_fails_and_conditioned_access_passes() -> None:
     )
 
     assert verdicts["open"].status is Status.FAIL
+    assert verdicts["open"].message == "SQS queue open is open to everyone through statement 0."
     assert verdicts["open"].evidence["public_statements"][0]["principal"] == "*"  # type: ignore[index]
     assert verdicts["sns"].status is Status.PASS
+    assert verdicts["sns"].evidence == {"public_statements": []}
     assert verdicts["none"].status is Status.PASS
-    assert "no access policy" in verdicts["none"].message
+    assert verdicts["none"].message == "SQS queue none has no access policy: only its account."
 
 
 def test_unreadable_queue_policy_fails_and_unreadable_attributes_error() -> None:
@@ -119,7 +121,9 @@ def test_unreadable_queue_policy_fails_and_unreadable_attributes_error() -> None
     )
 
     assert verdicts["broken"].status is Status.FAIL
+    assert verdicts["broken"].evidence == {"unreadable_policy": "the document is not valid JSON"}
     assert verdicts["denied"].status is Status.ERROR
+    assert verdicts["denied"].error == denied("sqs", "GetQueueAttributes", "denied")
 
 
 # --- sqs_queue_has_dead_letter_queue -----------------------------------------------------------

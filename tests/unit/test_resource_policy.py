@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from checks.resource_policy import parse_resource_policy, public_grants
+from checks.resource_policy import parse_resource_policy, public_grants, raw_statements
 
 
 def test_reads_principal_forms_and_case_insensitive_elements() -> None:
@@ -89,3 +89,47 @@ def test_skipped_statements_are_named_and_the_rest_still_read() -> None:
         "Statement[1] has no Allow or Deny Effect; skipped",
     )
     assert [s.index for s in public_grants(parsed)] == [2]
+
+
+def test_raw_statements_keep_deny_statements_and_indices_with_lower_case_elements() -> None:
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": {}}}
+    document = {"Statement": [deny, "junk", {"EFFECT": "Allow", "Action": "s3:GetObject"}]}
+
+    assert raw_statements(json.dumps(json.dumps(document))) == (
+        [
+            (0, {"effect": "Deny", "principal": "*", "action": "s3:*", "condition": {"Bool": {}}}),
+            (2, {"effect": "Allow", "action": "s3:GetObject"}),
+        ],
+        None,
+    )
+    assert raw_statements({"statement": deny}) == (
+        [(0, {"effect": "Deny", "principal": "*", "action": "s3:*", "condition": {"Bool": {}}})],
+        None,
+    )
+
+
+@pytest.mark.parametrize("document", ["{not json", "[]", {"Version": "2012-10-17"}])
+def test_raw_statements_of_an_unreadable_document_are_none(document: object) -> None:
+    error = parse_resource_policy(document).error
+
+    assert error is not None
+    assert raw_statements(document) == ([], error)
+
+
+@pytest.mark.parametrize(
+    ("entry", "allowed"),
+    [
+        ("lambda:InvokeFunction", True),
+        ("LAMBDA:invoke*", True),
+        ("lambda:?nvokeFunction", True),
+        ("*", True),
+        ("lambda:Invoke", False),
+        # IAM has no character classes: brackets are literal, so this names no real action.
+        ("lambda:Invoke[F]unction", False),
+    ],
+)
+def test_allows_action_matches_wildcards_as_iam_does(entry: str, allowed: bool) -> None:
+    document = {"Statement": {"Effect": "Allow", "Principal": "*", "Action": entry}}
+    [statement] = parse_resource_policy(document).allows
+
+    assert statement.allows_action("lambda:InvokeFunction") is allowed
