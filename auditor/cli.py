@@ -118,7 +118,11 @@ def report_options(fn: F) -> F:
                 ".toml in the current directory, if there).",
             ),
             click.option(
-                "--quiet", "-q", is_flag=True, help="Print only the report paths and errors."
+                "--quiet",
+                "-q",
+                is_flag=True,
+                help="Print only the report paths, errors and (scan) a plain progress line "
+                "every few seconds on stderr.",
             ),
         ]
     ):

@@ -45,10 +45,13 @@ def _active(account: dict[str, object]) -> bool:
     return state == "ACTIVE"
 
 
-def list_accounts(session: boto3.session.Session, endpoint_url: str | None) -> list[Account]:
+def list_accounts(
+    session: boto3.session.Session, endpoint_url: str | None, region: str
+) -> list[Account]:
     """The organization's ACTIVE accounts; a caller that cannot list them is a usage error."""
+    # Retried like every other read (Organizations' rates are low), in the caller's partition.
     client = session.client(
-        "organizations", region_name=session.region_name or "us-east-1", endpoint_url=endpoint_url
+        "organizations", region_name=region, endpoint_url=endpoint_url, config=client_config(2)
     )
     try:
         pages = client.get_paginator("list_accounts").paginate()
@@ -147,5 +150,22 @@ def unreachable(account_id: str, arn: str, exc: Exception) -> CollectionError:
         operation="AssumeRole",
         error_code=code,
         message=f"cannot assume {arn} in account {account_id}: nothing in it was read"[:500],
+        resource_id=arn,
+    )
+
+
+def regions_unknown(account_id: str, arn: str, exc: Exception) -> CollectionError:
+    """The one gap a member account leaves when its enabled regions cannot be listed."""
+    code = error_code_of(exc) or type(exc).__name__
+    return CollectionError(
+        account_id=account_id,
+        region=GLOBAL_REGION,
+        service="ec2",
+        operation="DescribeRegions",
+        error_code=code,
+        message=(
+            f"cannot list the enabled regions of account {account_id} through {arn}: "
+            "nothing in it was read (pass --region to scan chosen regions)"
+        )[:500],
         resource_id=arn,
     )

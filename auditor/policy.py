@@ -59,14 +59,15 @@ def requirements(
         operations.setdefault(action, set()).add(operation)
         needed_by.setdefault(action, set()).add(reason)
 
-    need(IDENTITY_ACTION, "sts:GetCallerIdentity", SCAN)
+    # The scan-wide actions are each exactly one operation of the same name.
+    need(IDENTITY_ACTION, IDENTITY_ACTION, SCAN)
     if discover_regions:
-        need(REGIONS_ACTION, "ec2:DescribeRegions", REGION_DISCOVERY)
+        need(REGIONS_ACTION, REGIONS_ACTION, REGION_DISCOVERY)
     if org:
-        need("organizations:ListAccounts", "organizations:ListAccounts", ORG)
-        need("sts:AssumeRole", "sts:AssumeRole", ORG)
+        for action in ORG_ACTIONS:
+            need(action, action, ORG)
         if discover_regions:  # each member account's regions, through its role
-            need(REGIONS_ACTION, "ec2:DescribeRegions", ORG)
+            need(REGIONS_ACTION, REGIONS_ACTION, ORG)
     for check in checks:
         for dataset in check.metadata.datasets:
             collector = collectors.get(dataset)

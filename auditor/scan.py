@@ -14,7 +14,14 @@ from auditor.checkapi import Check
 from auditor.collect import ProgressCallback, Target, collect_all, datasets_for, snapshot_of
 from auditor.datasets import ALL_DATASETS
 from auditor.models import GLOBAL_REGION, CollectionError, ScopeSnapshot, Snapshot
-from auditor.org import OrgOptions, assume_role, list_accounts, role_arn, select_accounts
+from auditor.org import (
+    OrgOptions,
+    assume_role,
+    list_accounts,
+    regions_unknown,
+    role_arn,
+    select_accounts,
+)
 from auditor.org import unreachable as unreachable_error
 from auditor.registry import load_collectors
 from auditor.session import (
@@ -23,6 +30,7 @@ from auditor.session import (
     Meter,
     caller_identity,
     enabled_regions,
+    list_enabled_regions,
     validate_regions,
 )
 from auditor.shard import Shard
@@ -115,8 +123,10 @@ def resolve_plan(request: ScanRequest) -> ScanPlan:
         target = _target(identity, identity.account_id, own_regions, request)
         return ScanPlan(identity, [AccountScan(target, request.session)])
     options = request.org
-    members = select_accounts(list_accounts(request.session, request.endpoint_url), options)
-    sts_region = request.session.region_name or identity.global_region
+    home_region = request.session.region_name or identity.global_region
+    members = select_accounts(
+        list_accounts(request.session, request.endpoint_url, home_region), options
+    )
 
     def reach(account_id: str) -> AccountScan:
         if account_id == identity.account_id:
@@ -125,13 +135,18 @@ def resolve_plan(request: ScanRequest) -> ScanPlan:
         arn = role_arn(identity.partition, account_id, options.role_name)
         try:
             session = assume_role(
-                request.session, request.endpoint_url, arn, options.external_id, sts_region
+                request.session, request.endpoint_url, arn, options.external_id, home_region
             )
-            regions = explicit or enabled_regions(session, identity, request.endpoint_url)
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
             # Out of reach is a gap in the report, not the end of the scan.
             target = _target(identity, account_id, own_regions, request)
             return AccountScan(target, None, unreachable_error(account_id, arn, exc))
+        try:
+            regions = explicit or list_enabled_regions(session, identity, request.endpoint_url)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+            # Like a refused role: one gap naming the account, the rest of the scan goes on.
+            target = _target(identity, account_id, own_regions, request)
+            return AccountScan(target, None, regions_unknown(account_id, arn, exc))
         return AccountScan(_target(identity, account_id, regions, request), session)
 
     # With --region given, a shard assumes roles only in the accounts it has a share of;
@@ -180,7 +195,7 @@ def _unreachable_scopes(account: AccountScan, datasets: Iterable[str]) -> list[S
 
 def collect_snapshot(
     request: ScanRequest,
-    targets: Iterable[Target] | ScanPlan,
+    plan: ScanPlan,
     *,
     progress: ProgressCallback | None = None,
     meter: Meter | None = None,
@@ -188,11 +203,7 @@ def collect_snapshot(
     collectors = load_collectors()
     datasets = datasets_for(request.checks)
     meter = meter or Meter()
-    organization: tuple[str, ...] = ()
-    if isinstance(targets, ScanPlan):
-        accounts, organization = targets.accounts, targets.organization_accounts
-    else:
-        accounts = [AccountScan(t, request.session) for t in targets]
+    accounts = plan.accounts
     jobs = [
         (account.target, ClientPool(account.session, request.endpoint_url, meter=meter))
         for account in accounts
@@ -202,4 +213,6 @@ def collect_snapshot(
     for account in accounts:
         if account.error is not None:
             scopes.extend(_unreachable_scopes(account, datasets))
-    return snapshot_of([a.target for a in accounts], scopes, meter.api_calls, organization)
+    return snapshot_of(
+        [a.target for a in accounts], scopes, meter.api_calls, plan.organization_accounts
+    )

@@ -139,10 +139,11 @@ def validate_regions(session: boto3.session.Session, regions: Iterable[str]) -> 
     return chosen
 
 
-def enabled_regions(
+def list_enabled_regions(
     session: boto3.session.Session, identity: Identity, endpoint_url: str | None
 ) -> list[str]:
-    """The regions enabled for the account (EC2 DescribeRegions without AllRegions)."""
+    """The regions enabled for the account (EC2 DescribeRegions without AllRegions); botocore's
+    error when they cannot be listed."""
     with _CREATE_LOCK:
         ec2 = session.client(
             "ec2",
@@ -150,15 +151,21 @@ def enabled_regions(
             endpoint_url=endpoint_url,
             config=client_config(2),
         )
+    return sorted(str(r["RegionName"]) for r in ec2.describe_regions()["Regions"])
+
+
+def enabled_regions(
+    session: boto3.session.Session, identity: Identity, endpoint_url: str | None
+) -> list[str]:
+    """The caller's enabled regions; a UsageError when they cannot be listed."""
     try:
-        answer = ec2.describe_regions()
+        return list_enabled_regions(session, identity, endpoint_url)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
         code = error_code_of(exc) or type(exc).__name__
         raise UsageError(
             f"cannot list the account's enabled regions (ec2:DescribeRegions: {code}); "
             "pass --region explicitly"
         ) from None
-    return sorted(str(r["RegionName"]) for r in answer["Regions"])
 
 
 class Meter:

@@ -92,11 +92,16 @@ def test_hostile_strings_render_as_inert_text(open_report: OpenReport) -> None:
     assert "A" * 1000 in text  # the long id is there, as text
     # Everything a user can touch: hover every cell, open every details, click every link
     # and button the report itself drew, type into every text field.
-    for cell in page.locator("#findings td").all()[:400]:
+    # (Each list is asserted non-empty: a renamed selector must not turn this into no test.)
+    cells = page.locator("#findings td").all()[:400]
+    summaries = page.locator("summary").all()
+    fields = page.locator("input[type=search], input[type=text]").all()
+    assert cells and summaries and fields
+    for cell in cells:
         cell.hover()
-    for summary in page.locator("summary").all():
+    for summary in summaries:
         summary.click()
-    for field in page.locator("input[type=search], input[type=text]").all():
+    for field in fields:
         field.fill(PAYLOADS["img-onerror"])
         field.fill("")
     _assert_inert(opened)
@@ -251,7 +256,9 @@ def test_a_hostile_account_scans_and_its_report_is_inert(browser: Browser, tmp_p
         page.on("request", lambda request: opened.requests.append(request.url))
         page.goto(opened.url)
         assert HOSTILE_NAME in page.locator("body").inner_text()
-        for summary in page.locator("summary").all():
+        summaries = page.locator("summary").all()
+        assert summaries
+        for summary in summaries:
             summary.click()
         _assert_inert(opened)
     finally:

@@ -257,9 +257,57 @@ def test_org_shards_merged_equal_the_whole_org_scan(tmp_path: Path, org: Org) ->
     # the locked account's gap is in one of them, or both when its scopes are split.
     one, two = ({f.id for f in results[n].findings} for n in ("one", "two"))
     assert not one & two
+    whole = results["whole"]
+    # Two tables in each reachable account and the locked account's ERROR: not empty sets.
+    assert len(whole.findings) == 2 * len(org.reachable) + 1
+    assert one | two == {f.id for f in whole.findings}
     assert 1 <= len(results["one"].errors) + len(results["two"].errors) <= 2
     report = Report.model_validate_json((merged_dir / "auditor-report.json").read_text())
-    whole = results["whole"]
     assert [(f.id, f.status) for f in report.findings] == [(f.id, f.status) for f in whole.findings]
     assert report.errors == whole.errors
     assert report.summary.by_account == whole.summary.by_account
+
+
+def test_a_member_whose_regions_cannot_be_listed_is_one_gap_and_the_scan_goes_on(
+    tmp_path: Path, org: Org
+) -> None:
+    # Without --region each member's enabled regions are listed through its role; the caller's
+    # own DescribeRegions (always the first) is answered, every member's is refused.
+    calls = {"n": 0}
+
+    def after_the_callers(_: RecordedRequest) -> bool:
+        calls["n"] += 1
+        return calls["n"] > 1
+
+    refused = Fault("DescribeRegions", code="UnauthorizedOperation", when=after_the_callers)
+    with AwsProxy(org.port, [refused]) as proxy:
+        result = run_auditor(
+            tmp_path,
+            "scan",
+            "--org",
+            "--check",
+            "dynamodb_table_pitr_enabled",
+            "--output-dir",
+            str(tmp_path / "out"),
+            "--endpoint-url",
+            proxy.url,
+        )
+
+    members = sorted([*org.members, org.locked])
+    assert calls["n"] == 1 + len(members)  # the caller's answered, each member's refused
+    assert result.code == 3, result.stderr
+    report = Report.model_validate(result.report)
+    # One gap per member, naming the account, the role and the refused call.
+    gaps = sorted(report.errors, key=lambda e: e.account_id)
+    assert [(g.account_id, g.service, g.operation, g.error_code) for g in gaps] == [
+        (a, "ec2", "DescribeRegions", "UnauthorizedOperation") for a in members
+    ]
+    for gap, account_id in zip(gaps, members, strict=True):
+        assert f"arn:aws:iam::{account_id}:role/{ROLE}" in gap.message
+        assert gap.checks == ["dynamodb_table_pitr_enabled"]
+    # The members' findings are all ERROR; the caller's own account was judged as usual.
+    for account_id in members:
+        statuses = {f.status.value for f in report.findings if f.account_id == account_id}
+        assert statuses == {"ERROR"}
+    own = {f.resource.id: f.status.value for f in report.findings if f.account_id == ACCOUNT}
+    assert own == {f"safe-{ACCOUNT}": "PASS", f"bare-{ACCOUNT}": "FAIL"}

@@ -207,6 +207,7 @@ def test_throttling_absorbed_by_retries_changes_nothing(
         result = run_auditor(tmp_path, *scan_args, "--endpoint-url", proxy.url, "--service", "rds")
 
     assert result.report["errors"] == []
+    assert clean.findings("rds_instance_multi_az")  # not two empty sets
     assert result.findings("rds_instance_multi_az") == clean.findings("rds_instance_multi_az")
     attempts = [r for r in proxy.requests if r.operation == "DescribeDBInstances"]
     assert len(attempts) >= 4  # two throttled and retried, then one per region

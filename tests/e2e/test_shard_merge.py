@@ -65,6 +65,8 @@ def test_each_shard_reads_only_its_share(results: dict[str, Path]) -> None:
             s for s in ("global", "us-east-1", "eu-west-1") if shard.owns(ACCOUNT, s)
         }, spec
     one, two = (_load(results[s]) for s in ("1/2", "2/2"))
+    # Both shards judged something (else the merge below joins one report to nothing).
+    assert one.findings and two.findings
     assert not {f.id for f in one.findings} & {f.id for f in two.findings}
 
 
@@ -84,6 +86,7 @@ def test_merged_shards_equal_the_unsharded_scan(tmp_path: Path, results: dict[st
     )
 
     whole = _load(results["whole"])
+    assert {f.status.value for f in whole.findings} >= {"PASS", "FAIL"}  # not an empty scan
     # Exit as the unsharded scan would: 3 when a read failed (README: exit codes).
     assert merged.code == (3 if whole.errors else 0), merged.stderr
     report = _load(out / "auditor-report.json")

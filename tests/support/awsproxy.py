@@ -16,6 +16,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 import botocore.session
 from botocore.exceptions import UnknownServiceError
@@ -264,12 +265,12 @@ def forward(
         upstream.close()
 
 
-class AwsProxy:
-    def __init__(self, upstream_port: int, faults: list[Fault] | None = None, latency: float = 0.0):
+class LoopbackProxy:
+    """A threaded HTTP server on 127.0.0.1 in front of the server on `upstream_port`: each
+    request is read, identified, and handed to `relay`, which answers it."""
+
+    def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
-        self.faults = list(faults or [])
-        self.latency = latency
-        self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -279,7 +280,7 @@ class AwsProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> AwsProxy:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -287,9 +288,14 @@ class AwsProxy:
         self._server.shutdown()
         self._server.server_close()
 
-    def operations(self) -> set[str]:
-        with self._lock:
-            return {f"{r.service}:{r.operation}" for r in self.requests}
+    def relay(
+        self,
+        handler: BaseHTTPRequestHandler,
+        request: RecordedRequest,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> None:
+        raise NotImplementedError
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
@@ -304,21 +310,43 @@ class AwsProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                request = identify(self.command, self.path, headers, body)
-                with proxy._lock:
-                    proxy.requests.append(request)
-                if proxy.latency:
-                    time.sleep(proxy.latency)
-                fault = next((f for f in proxy.faults if f.matches(request)), None)
-                if fault is not None:
-                    status, out_headers, payload = shaped_error(request, headers, fault)
-                else:
-                    status, out_headers, payload = self._forward(body)
-                send_reply(self, status, out_headers, payload)
-
-            def _forward(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
-                return forward(self, proxy.upstream_port, body)
+                proxy.relay(self, identify(self.command, self.path, headers, body), headers, body)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay
 
         return Handler
+
+
+class AwsProxy(LoopbackProxy):
+    """Records every request, answers those a `Fault` matches with its error, forwards the
+    rest (after `latency` seconds)."""
+
+    def __init__(
+        self, upstream_port: int, faults: list[Fault] | None = None, latency: float = 0.0
+    ) -> None:
+        super().__init__(upstream_port)
+        self.faults = list(faults or [])
+        self.latency = latency
+        self.requests: list[RecordedRequest] = []
+
+    def operations(self) -> set[str]:
+        with self._lock:
+            return {f"{r.service}:{r.operation}" for r in self.requests}
+
+    def relay(
+        self,
+        handler: BaseHTTPRequestHandler,
+        request: RecordedRequest,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> None:
+        with self._lock:
+            self.requests.append(request)
+        if self.latency:
+            time.sleep(self.latency)
+        fault = next((f for f in self.faults if f.matches(request)), None)
+        if fault is not None:
+            status, out_headers, payload = shaped_error(request, headers, fault)
+        else:
+            status, out_headers, payload = forward(handler, self.upstream_port, body)
+        send_reply(handler, status, out_headers, payload)

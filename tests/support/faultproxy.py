@@ -15,18 +15,17 @@ from __future__ import annotations
 import random
 import socket
 import struct
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from .awsproxy import (
     Fault,
+    LoopbackProxy,
     RecordedRequest,
     _protocol,
     forward,
-    identify,
     send_reply,
     shaped_error,
 )
@@ -46,6 +45,16 @@ class FaultRates:
     latency: float = 0.0  # the answer (or fault) comes after `spike` seconds
     spike: float = 0.3
 
+    def transient(self) -> tuple[tuple[str, float], ...]:
+        """(outcome as `FaultProxy.outcomes` counts it, rate) of each fault, in draw order."""
+        return (
+            ("throttle", self.throttle),
+            ("429", self.too_many_requests),
+            ("503", self.slow_down),
+            ("500", self.server_error),
+            ("reset", self.reset),
+        )
+
 
 def throttle_code(service: str) -> str:
     """The code a throttled read of this service carries on the wire."""
@@ -57,7 +66,7 @@ def throttle_code(service: str) -> str:
     return "ThrottlingException"
 
 
-class FaultProxy:
+class FaultProxy(LoopbackProxy):
     def __init__(
         self,
         upstream_port: int,
@@ -68,29 +77,14 @@ class FaultProxy:
         delay: float = 0.0,
         spared: frozenset[str] = frozenset(),
     ) -> None:
-        self.upstream_port = upstream_port
+        super().__init__(upstream_port)
         self.rates = rates or FaultRates()
         self.permanent = list(permanent or [])
         self.delay = delay  # added to every request
         self.spared = spared  # operations never given a transient fault
         self.requests: list[tuple[RecordedRequest, str]] = []  # (request, what was done)
+        self.spikes = 0  # requests delayed by a latency spike
         self._random = random.Random(seed)
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> FaultProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def outcomes(self) -> Counter[str]:
         with self._lock:
@@ -107,14 +101,9 @@ class FaultProxy:
         with self._lock:
             draw = self._random.random()
             spiked = self._random.random() < rates.latency
+            self.spikes += spiked
         wait = self.delay + (rates.spike if spiked else 0.0)
-        for outcome, rate in (
-            ("throttle", rates.throttle),
-            ("429", rates.too_many_requests),
-            ("503", rates.slow_down),
-            ("500", rates.server_error),
-            ("reset", rates.reset),
-        ):
+        for outcome, rate in rates.transient():
             if draw < rate:
                 return outcome, wait
             draw -= rate
@@ -135,44 +124,30 @@ class FaultProxy:
             return Fault(request.operation, code="SlowDown", status=503, message="Reduce your rate")
         return Fault(request.operation, code="InternalError", status=500, message="Internal error")
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_: object) -> None:
-                return
-
-            def _relay(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                request = identify(self.command, self.path, headers, body)
-                outcome, wait = proxy._draw(request)
-                with proxy._lock:
-                    proxy.requests.append((request, outcome))
-                if wait:
-                    time.sleep(wait)
-                if outcome == "reset":
-                    # RST instead of FIN: the client sees "connection reset by peer".
-                    self.connection.setsockopt(
-                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                    )
-                    self.close_connection = True
-                    self.connection.close()
-                    return
-                if outcome == "forward":
-                    status, out_headers, payload = self._forward(body)
-                else:
-                    status, out_headers, payload = shaped_error(
-                        request, headers, proxy._fault_for(request, outcome)
-                    )
-                send_reply(self, status, out_headers, payload)
-
-            def _forward(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
-                return forward(self, proxy.upstream_port, body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay
-
-        return Handler
+    def relay(
+        self,
+        handler: BaseHTTPRequestHandler,
+        request: RecordedRequest,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> None:
+        outcome, wait = self._draw(request)
+        with self._lock:
+            self.requests.append((request, outcome))
+        if wait:
+            time.sleep(wait)
+        if outcome == "reset":
+            # RST instead of FIN: the client sees "connection reset by peer".
+            handler.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            handler.close_connection = True
+            handler.connection.close()
+            return
+        if outcome == "forward":
+            status, out_headers, payload = forward(handler, self.upstream_port, body)
+        else:
+            status, out_headers, payload = shaped_error(
+                request, headers, self._fault_for(request, outcome)
+            )
+        send_reply(handler, status, out_headers, payload)

@@ -80,8 +80,10 @@ def test_transient_faults_change_no_finding(
     with FaultProxy(port, rates, seed=20261201) as proxy:
         result = _scan(tmp_path, proxy.url)
 
+    # Every kind of fault the rates ask for did happen (else this proves nothing about it).
     outcomes = proxy.outcomes()
-    assert outcomes["throttle"] > 0 and outcomes["reset"] > 0, outcomes  # faults did happen
+    assert all(outcomes[kind] > 0 for kind, rate in rates.transient() if rate), outcomes
+    assert proxy.spikes > 0 if rates.latency else proxy.spikes == 0
     assert result.code == 0, (outcomes, result.stderr, result.report["errors"])
     assert result.report["errors"] == []
     assert _statuses(result) == _statuses(clean)
@@ -126,6 +128,8 @@ def test_permanent_faults_make_exactly_the_affected_findings_error(
         result = _scan(tmp_path, proxy.url)
 
     assert result.code == 3, result.stderr
+    outcomes = proxy.outcomes()
+    assert outcomes["permanent"] > 0 and outcomes["throttle"] > 0, outcomes
     errors = result.report["errors"]
     # The gap list names every failed read, with its code, and nothing else.
     assert {(e["operation"], e["error_code"]) for e in errors} == {
@@ -137,6 +141,7 @@ def test_permanent_faults_make_exactly_the_affected_findings_error(
         assert regions == set(DEMO_REGIONS), fault
     errored = {f["id"] for f in result.report["findings"] if f["status"] == "ERROR"}
     named = {check for e in errors for check in e["checks"]}
+    assert named and errored
     assert {f["check_id"] for f in result.report["findings"] if f["status"] == "ERROR"} == named
     # Only checks reading a faulted operation's dataset can have lost their judgement.
     faulted = {DATASET_OF[(e["service"], e["operation"])] for e in errors}

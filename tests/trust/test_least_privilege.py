@@ -101,6 +101,28 @@ class Enforced:
     keys: dict[str, tuple[str, str]]  # user -> (access key id, secret)
 
 
+def users_then_enforce(port: int, policies: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """An IAM user per entry holding only that inline policy, and their keys (user -> (access
+    key id, secret)); then moto's IAM enforcement is switched on: the server was seeded and set
+    up without it, and from here on every request is authorized."""
+    iam = moto_client(port, "iam")
+    keys = {}
+    for user, document in policies.items():
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName="auditor", PolicyDocument=document)
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        keys[user] = (key["AccessKeyId"], key["SecretAccessKey"])
+    switch = urllib.request.Request(
+        f"http://127.0.0.1:{port}/moto-api/reset-auth",
+        data=b"0",
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    with urllib.request.urlopen(switch) as answer:
+        assert answer.status == 200
+    return keys
+
+
 def _user_for(action: str) -> str:
     return "without-" + action.replace(":", "-")
 
@@ -122,23 +144,7 @@ def enforced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Enforced]:
     for action in actions:
         policies[_user_for(action)] = _moto_policy([a for a in actions if a != action])
     with moto_server(tmp / "server.log", seed=True, module="tests.trust.enforcing_moto") as port:
-        iam = moto_client(port, "iam")
-        keys = {}
-        for user, document in policies.items():
-            iam.create_user(UserName=user)
-            iam.put_user_policy(UserName=user, PolicyName="auditor", PolicyDocument=document)
-            key = iam.create_access_key(UserName=user)["AccessKey"]
-            keys[user] = (key["AccessKeyId"], key["SecretAccessKey"])
-        # Seeded and set up without enforcement; from here on every request is authorized.
-        switch = urllib.request.Request(
-            f"http://127.0.0.1:{port}/moto-api/reset-auth",
-            data=b"0",
-            method="POST",
-            headers={"Content-Type": "text/plain"},
-        )
-        with urllib.request.urlopen(switch) as answer:
-            assert answer.status == 200
-        yield Enforced(port, actions, needed_by, keys)
+        yield Enforced(port, actions, needed_by, users_then_enforce(port, policies))
 
 
 def _scan_as(enforced: Enforced, user: str, tmp_path: Path, *extra: str) -> Result:

@@ -7,7 +7,6 @@ without `organizations:ListAccounts` the scan stops at once with one line and ex
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ import boto3
 import pytest
 
 from ..e2e.conftest import ACCOUNT, Result, clean_env, moto_client, moto_server, run_auditor
-from .test_least_privilege import _moto_policy
+from .test_least_privilege import _moto_policy, users_then_enforce
 
 pytestmark = pytest.mark.e2e
 
@@ -71,24 +70,8 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Org]:
         member_iam.put_role_policy(
             RoleName=ROLE, PolicyName="auditor", PolicyDocument=_moto_policy(member_role)
         )
-        iam = moto_client(port, "iam")
-        keys = {}
-        for user, actions in users.items():
-            iam.create_user(UserName=user)
-            iam.put_user_policy(
-                UserName=user, PolicyName="auditor", PolicyDocument=_moto_policy(actions)
-            )
-            key = iam.create_access_key(UserName=user)["AccessKey"]
-            keys[user] = (key["AccessKeyId"], key["SecretAccessKey"])
-        switch = urllib.request.Request(
-            f"http://127.0.0.1:{port}/moto-api/reset-auth",
-            data=b"0",
-            method="POST",
-            headers={"Content-Type": "text/plain"},
-        )
-        with urllib.request.urlopen(switch) as answer:
-            assert answer.status == 200
-        yield Org(port, member, keys)
+        policies = {user: _moto_policy(actions) for user, actions in users.items()}
+        yield Org(port, member, users_then_enforce(port, policies))
 
 
 def _org_scan(org: Org, user: str, tmp_path: Path) -> Result:

@@ -73,6 +73,17 @@ def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         yield server_port
 
 
+def _secret_env(tmp_path: Path) -> dict[str, str]:
+    """The caller's credentials are secrets too; debug output on."""
+    return clean_env(
+        tmp_path,
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_SESSION_TOKEN=SESSION_TOKEN,
+        AUDITOR_DEBUG="1",
+    )
+
+
 def _assert_no_secret(where: str, text: str) -> None:
     for secret in SECRETS:
         assert secret not in text, f"{secret!r} appears in {where}"
@@ -80,13 +91,6 @@ def _assert_no_secret(where: str, text: str) -> None:
 
 @pytest.mark.parametrize("faulty", [False, True], ids=["clean", "reads-failing"])
 def test_no_secret_in_any_output(port: int, tmp_path: Path, faulty: bool) -> None:
-    env = clean_env(
-        tmp_path,
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-        AWS_SESSION_TOKEN=SESSION_TOKEN,
-        AUDITOR_DEBUG="1",
-    )
     out = tmp_path / "out"
     snapshot = tmp_path / "snap" / "snapshot.json"
     faults = (
@@ -110,7 +114,7 @@ def test_no_secret_in_any_output(port: int, tmp_path: Path, faulty: bool) -> Non
             str(snapshot),
             "--fail-on",
             "none",
-            env=env,
+            env=_secret_env(tmp_path),
         )
 
     assert result.code == (3 if faulty else 0), result.stderr
@@ -119,7 +123,12 @@ def test_no_secret_in_any_output(port: int, tmp_path: Path, faulty: bool) -> Non
     # The function and the database were read: the scan saw what holds the secrets.
     report = result.report
     resources = {f["resource"]["id"] for f in report["findings"]}
-    if not faulty:
+    if faulty:  # the faults fired: the secrets' reads failed, and the report says so
+        assert {e["operation"] for e in report["errors"]} == {
+            "ListFunctions",
+            "DescribeDBInstances",
+        }
+    else:
         assert {"payments", "payments-db"} <= resources
     for path in [*out.iterdir(), snapshot]:
         _assert_no_secret(path.name, path.read_bytes().decode("utf-8", errors="replace"))
@@ -131,13 +140,6 @@ def test_no_secret_when_the_auditor_itself_fails(port: int, tmp_path: Path) -> N
     # An output directory that cannot be written: an error path with AUDITOR_DEBUG set.
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    env = clean_env(
-        tmp_path,
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-        AWS_SESSION_TOKEN=SESSION_TOKEN,
-        AUDITOR_DEBUG="1",
-    )
     result = run_auditor(
         tmp_path,
         "scan",
@@ -147,8 +149,9 @@ def test_no_secret_when_the_auditor_itself_fails(port: int, tmp_path: Path) -> N
         f"http://127.0.0.1:{port}",
         "--output-dir",
         str(blocker / "out"),
-        env=env,
+        env=_secret_env(tmp_path),
     )
     assert result.code == 2
+    assert "auditor: error: " in result.stderr and str(blocker) in result.stderr
     _assert_no_secret("stderr", result.stderr)
     _assert_no_secret("stdout", result.stdout)
