@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from auditor.checkapi import Check
     from auditor.config import LoadedConfig
     from auditor.findings import Report, Severity
+    from auditor.history.store import History
     from auditor.models import Snapshot
     from auditor.org import OrgOptions
     from auditor.report.publish import ReportSettings
@@ -139,6 +140,16 @@ def baseline_option(fn: F) -> F:
     return option(fn)
 
 
+def history_option(fn: F) -> F:
+    option = click.option(
+        "--history",
+        type=click.Path(path_type=Path),
+        help="A scan history (SQLite file, or a folder of earlier JSON reports to start one): "
+        "the baseline is the previous scan of the same scope.",
+    )
+    return option(fn)
+
+
 def report_settings(
     *,
     output_dir: Path,
@@ -148,6 +159,8 @@ def report_settings(
     quiet: bool,
     mutelist: Path | None,
     baseline: Path | None = None,
+    history: Path | None = None,
+    record_history: bool = False,
 ) -> ReportSettings:
     """Validate and load every report option before any work is done."""
     from click.core import ParameterSource
@@ -173,7 +186,16 @@ def report_settings(
         quiet=quiet,
         mutelist=load_mutelist(mutelist_path) if mutelist_path is not None else None,
         baseline=load_report(baseline, "baseline") if baseline is not None else None,
+        history=_open_history(history, record_history) if history is not None else None,
+        record_history=record_history,
     )
+
+
+def _open_history(path: Path, record: bool) -> History:
+    from auditor.history.commands import open_for_scan
+    from auditor.history.store import open_history
+
+    return open_for_scan(path) if record else open_history(path, create=False)
 
 
 def _remember_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
@@ -252,7 +274,11 @@ def _publish(report: Report, settings: ReportSettings) -> int:
                 f"expired on {entry.expires} and mutes nothing: renew or remove it",
                 err=True,
             )
+    if settings.history is not None and settings.record_history:
+        settings.history.append([report])  # only once every report is written
     print_summary(report, paths, quiet=settings.quiet)
+    if settings.history is not None and settings.record_history:
+        click.echo(f"history: {settings.history.path} (scan {report.scan.id} recorded)")
     if not settings.quiet:
         muted = [f for f in report.findings if f.muted]
         if settings.mutelist is not None:
@@ -283,6 +309,7 @@ def main() -> None:
 @selection_options
 @report_options
 @baseline_option
+@history_option
 @click.option(
     "--endpoint-url",
     envvar="AWS_ENDPOINT_URL",
@@ -337,6 +364,7 @@ def scan(
     mutelist: Path | None,
     quiet: bool,
     baseline: Path | None,
+    history: Path | None,
     endpoint_url: str | None,
     save_snapshot: Path | None,
     org: bool,
@@ -363,6 +391,8 @@ def scan(
         quiet=quiet,
         mutelist=mutelist,
         baseline=baseline,
+        history=history,
+        record_history=True,
     )
     chosen = select_checks(checks, exclude_checks, services)
     session = open_session(profile)
@@ -468,6 +498,7 @@ def _scan_and_report(
 @selection_options
 @report_options
 @baseline_option
+@history_option
 def evaluate(
     snapshot_path: Path,
     checks: tuple[str, ...],
@@ -480,6 +511,7 @@ def evaluate(
     mutelist: Path | None,
     quiet: bool,
     baseline: Path | None,
+    history: Path | None,
 ) -> None:
     """Re-run the checks offline on a saved snapshot (no AWS calls)."""
     from auditor.output import load_snapshot, prepare_output_dir
@@ -493,6 +525,8 @@ def evaluate(
         quiet=quiet,
         mutelist=mutelist,
         baseline=baseline,
+        history=history,
+        record_history=True,
     )
     chosen = select_checks(checks, exclude_checks, services)
     prepare_output_dir(output_dir)
@@ -687,11 +721,12 @@ def demo(
 @click.argument("result_path", metavar="RESULT", type=click.Path(path_type=Path))
 @report_options
 @baseline_option
+@history_option
 def report_command(result_path: Path, baseline: Path | None, **options: Any) -> None:
     """Render a saved JSON report again, in any format (no AWS calls).
 
     A --mutelist (or one found in the current directory) replaces the saved mute state, and a
-    --baseline the saved comparison.
+    --baseline (or the previous scan of the same scope in --history) the saved comparison.
     """
     _render_saved(result_path, baseline, options)
 
@@ -706,6 +741,58 @@ def diff(old_path: Path, new_path: Path, **options: Any) -> None:
     _render_saved(new_path, old_path, options)
 
 
+class _HistoryGroup(click.Group):
+    """`auditor history DB …` shows the history; `auditor history import DB REPORT…` fills it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(name="history", cls=_HistoryGroup)
+def history_group() -> None:
+    """The scan history (a SQLite file written by `scan --history`): one line per scan, or the
+    trend of open FAILs with --trend; `auditor history import DB REPORT.json…` adds saved
+    reports."""
+
+
+@history_group.command(name="show")
+@click.argument("db", metavar="DB", type=click.Path(path_type=Path))
+@click.option("--trend", is_flag=True, help="Open FAILs by severity per scan, new and fixed.")
+@click.option("--since", help="Only scans since then: 90d, 12w, 36h or a date (2026-01-31).")
+def history_show(db: Path, trend: bool, since: str | None) -> None:
+    """One line per scan the history holds (or the trend with --trend)."""
+    from auditor.history.commands import parse_since, scan_lines, trend_lines
+    from auditor.history.lifecycle import build_timeline
+    from auditor.history.store import open_history
+
+    window = parse_since(since) if since is not None else None
+    with open_history(db, create=False) as history:
+        lines = trend_lines(build_timeline(history, window)) if trend else None
+        for line in lines or scan_lines(history, window):
+            click.echo(line)
+
+
+@history_group.command(name="import")
+@click.argument("db", metavar="DB", type=click.Path(path_type=Path))
+@click.argument(
+    "report_paths",
+    metavar="REPORT.json...",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path),
+)
+def history_import(db: Path, report_paths: tuple[Path, ...]) -> None:
+    """Add saved JSON reports to the history (created if absent), in one transaction."""
+    from auditor.history.commands import import_reports
+    from auditor.history.store import open_history
+
+    with open_history(db) as history:
+        added, held = import_reports(history, report_paths)
+    click.echo(f"history: {history.path}: {added} scan(s) added, {held} already held")
+
+
 @main.command()
 @click.argument(
     "result_paths",
@@ -716,13 +803,14 @@ def diff(old_path: Path, new_path: Path, **options: Any) -> None:
 )
 @report_options
 @baseline_option
+@history_option
 def merge(result_paths: tuple[Path, ...], baseline: Path | None, **options: Any) -> None:
     """Join the JSON results of `scan --shard K/N` runs into one report, in every format."""
     from auditor.merge import merge_reports
     from auditor.output import prepare_output_dir
     from auditor.report.json import load_report
 
-    settings = report_settings(baseline=baseline, **options)
+    settings = report_settings(baseline=baseline, record_history=True, **options)
     report = merge_reports([(path, load_report(path)) for path in result_paths])
     prepare_output_dir(settings.output_dir)
     _exit(_publish(report, settings))

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.diff import compare, new_failures, stamp_first_seen
 from auditor.engine import EXIT_FAILED, exit_code
 from auditor.findings import Report, Severity, Status
 from auditor.mutelist import Mutelist, apply_mutelist
 from auditor.report import renderer
+
+if TYPE_CHECKING:
+    from auditor.history.store import History
 
 
 @dataclass(frozen=True)
@@ -24,14 +28,20 @@ class ReportSettings:
     quiet: bool = False
     mutelist: Mutelist | None = None
     baseline: Report | None = None
+    history: History | None = None  # --history: the baseline when none is given
+    record_history: bool = False  # append the report to the history once it is written
 
 
 def finish(report: Report, settings: ReportSettings) -> Report:
-    """Mute, then compare with the baseline (or stamp first_seen when there is none)."""
+    """Mute, then compare with the baseline, else the previous scan of the same scope in the
+    history (or stamp first_seen when there is neither)."""
     if settings.mutelist is not None:
         report = apply_mutelist(report, settings.mutelist)
-    if settings.baseline is not None:
-        return compare(settings.baseline, report)
+    baseline = settings.baseline
+    if baseline is None and settings.history is not None:
+        baseline = settings.history.previous(report)
+    if baseline is not None:
+        return compare(baseline, report)
     return stamp_first_seen(report)
 
 
