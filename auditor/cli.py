@@ -96,7 +96,8 @@ def report_options(fn: F) -> F:
                 "formats",
                 default="json,html",
                 show_default=True,
-                help="Comma-separated report formats: json, html, sarif, ocsf, asff, csv, junit.",
+                help="Comma-separated report formats: json, html, sarif, ocsf, asff, csv, junit, "
+                "markdown.",
             ),
             click.option(
                 "--fail-on",

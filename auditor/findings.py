@@ -115,6 +115,11 @@ class Finding(Contract):
         default=None,
         description="Start of the first scan that saw this finding with its current status.",
     )
+    owner: str | None = Field(
+        default=None,
+        description="Who owns the resource: its owner tag (owner_tags), the account's tag in "
+        'AWS Organizations, the configured account map, else "unowned" (null: not resolved).',
+    )
 
 
 def finding_id(check_id: str, account_id: str, region: str, resource: ResourceRef) -> str:

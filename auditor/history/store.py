@@ -283,7 +283,7 @@ class History:
                     f.status.value,
                     f.severity.value,
                     int(f.muted),
-                    getattr(f, "owner", None),
+                    f.owner,
                     f.first_seen.isoformat() if f.first_seen is not None else None,
                     zlib.compress(f.model_dump_json().encode())
                     if f.status is Status.FAIL

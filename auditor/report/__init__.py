@@ -17,6 +17,7 @@ _RENDERERS = {
     "asff": ("auditor.report.asff", "render_asff", "auditor-report.asff.json"),
     "csv": ("auditor.report.csv", "render_csv", "auditor-report.csv"),
     "junit": ("auditor.report.junit", "render_junit", "auditor-report.junit.xml"),
+    "markdown": ("auditor.report.markdown", "render_markdown", "auditor-report.md"),
 }
 FORMATS = tuple(_RENDERERS)
 FILE_NAMES = {fmt: file_name for fmt, (_, _, file_name) in _RENDERERS.items()}

@@ -22,7 +22,7 @@ from .conftest import ACCOUNT, Result, auditor_executable, clean_env, run_audito
 
 pytestmark = pytest.mark.e2e
 
-ALL_FORMATS = "json,html,sarif,ocsf,asff,csv,junit"
+ALL_FORMATS = "json,html,sarif,ocsf,asff,csv,junit,markdown"
 
 
 def _one_line(result: Result) -> str:

@@ -44,6 +44,8 @@ def scan(tmp_path: Path, port: int, db: Path, *extra: str, out: str = "out") -> 
         str(db),
         "--fail-on",
         "none",
+        "--format",
+        "json,markdown",
         *extra,
     )
     assert result.code == 0, result.stderr
@@ -78,6 +80,11 @@ def test_three_scans_of_a_changing_estate(tmp_path: Path, port: int) -> None:
     assert second["baseline"]["scan_id"] == first["scan"]["id"]
     assert by_resource(second) == {"alpha": ("PASS", "fixed"), "charlie": ("FAIL", "new")}
     assert sorted(f["resource"]["id"] for f in second["fixed"]) == ["alpha", "bravo"]
+    digest = (tmp_path / "out" / "auditor-report.md").read_text()
+    assert f"### Since ` {first['scan']['id']} `" in digest
+    assert "1 new FAIL(s), 2 fixed, 1 unchanged." in digest  # the queue still fails
+    new_rows = digest.split("#### New FAILs")[1].split("#### Fixed")[0]
+    assert "` charlie `" in new_rows and "` alpha `" not in new_rows
 
     # alpha's versioning suspended: the same finding fails again
     s3.put_bucket_versioning(Bucket="alpha", VersioningConfiguration={"Status": "Suspended"})

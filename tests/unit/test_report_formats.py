@@ -73,7 +73,7 @@ def _by_resource(report: Report) -> dict[str, Finding]:
 
 
 def test_every_format_is_registered_with_its_own_file_name() -> None:
-    assert FORMATS == ("json", "html", "sarif", "ocsf", "asff", "csv", "junit")
+    assert FORMATS == ("json", "html", "sarif", "ocsf", "asff", "csv", "junit", "markdown")
     assert len(set(FILE_NAMES.values())) == len(FORMATS)
     assert FILE_NAMES["sarif"] == "auditor-report.sarif"
     for fmt in FORMATS:
