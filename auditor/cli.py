@@ -795,6 +795,51 @@ def history_import(db: Path, report_paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
+@click.argument("result_path", metavar="RESULT", type=click.Path(path_type=Path))
+@click.option(
+    "--webhook",
+    envvar="AUDITOR_WEBHOOK_URL",
+    required=True,
+    help="Incoming webhook URL (or AUDITOR_WEBHOOK_URL, which keeps it out of the process "
+    "list); a secret: never printed.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["slack", "teams"], case_sensitive=False),
+    default="slack",
+    show_default=True,
+    help="slack: a Slack-compatible JSON body; teams: a Microsoft Teams Adaptive Card message.",
+)
+@click.option(
+    "--min-severity",
+    type=click.Choice(FAIL_ON_CHOICES[:-1], case_sensitive=False),
+    default="high",
+    show_default=True,
+    help="Post only when an unmuted FAIL at or above this severity is new since the baseline.",
+)
+def notify(result_path: Path, webhook: str, fmt: str, min_severity: str) -> None:
+    """Post a saved report's new FAILs to a chat webhook; exit 5 when the post fails."""
+    from auditor import notify as chat
+    from auditor.findings import Severity
+    from auditor.report.json import load_report
+
+    url = chat.check_webhook(webhook)
+    report = load_report(result_path)
+    threshold = Severity(min_severity.lower())
+    try:
+        posted = chat.notify(report, url, fmt.lower(), threshold)
+    except chat.NotifyError as exc:
+        click.echo(f"auditor: notify failed: {exc}", err=True)
+        _exit(chat.EXIT_NOTIFY_FAILED)
+        return
+    if posted is None:
+        click.echo(f"notify: nothing new at or above {threshold.value}; nothing posted")
+    else:
+        click.echo(f"notify: posted {len(posted.lines)} line(s): {posted.title}")
+
+
+@main.command()
 @click.argument(
     "result_paths",
     metavar="RESULT.json...",
