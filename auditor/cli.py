@@ -242,13 +242,18 @@ def _emit_reports(
     started_at: datetime,
     scan_id: str,
     view: Callable[[Report], Report] | None = None,
+    account_tags: dict[str, dict[str, str]] | None = None,
 ) -> int:
     from auditor.engine import Evaluation
+    from auditor.owners import assign_owners, tagged_resources
 
     evaluation = Evaluation(snapshot, checks)
     report = evaluation.report(scan_id, started_at, datetime.now(UTC))
     if view is not None:
         report = view(report)
+    report = assign_owners(
+        report, current_config().settings, tagged_resources(snapshot), account_tags
+    )
     return _publish(report, settings)
 
 
@@ -398,8 +403,15 @@ def scan(
     chosen = select_checks(checks, exclude_checks, services)
     session = open_session(profile)
     regions = tuple(regions) or tuple(current_config().settings.regions)
+    owner_datasets = ("tagging_resources",) if current_config().settings.owner_tags else ()
     request = ScanRequest(
-        session, endpoint_url or None, regions, tuple(chosen), org=org_options, shard=shard_spec
+        session,
+        endpoint_url or None,
+        regions,
+        tuple(chosen),
+        org=org_options,
+        shard=shard_spec,
+        extra_datasets=owner_datasets,
     )
     _exit(
         _scan_and_report(
@@ -483,6 +495,7 @@ def _scan_and_report(
     return _emit_reports(
         snapshot,
         request.checks,
+        account_tags=_account_tags(request, plan, quiet=settings.quiet),
         settings=settings,
         started_at=started_at,
         scan_id=str(uuid.uuid4()),
@@ -492,6 +505,31 @@ def _scan_and_report(
             global_checks={c.id for c in request.checks if c.metadata.scope == "global"},
         ),
     )
+
+
+def _account_tags(request: Any, plan: Any, *, quiet: bool) -> dict[str, dict[str, str]]:
+    """With --org and owner_tags: each account's tags in AWS Organizations."""
+    if request.org is None or not current_config().settings.owner_tags:
+        return {}
+    from auditor.owners import read_account_tags
+    from auditor.session import client_config
+
+    region = request.session.region_name or plan.identity.global_region
+    client = request.session.client(
+        "organizations",
+        region_name=region,
+        endpoint_url=request.endpoint_url,
+        config=client_config(2),
+    )
+    tags, failed = read_account_tags(client, [a.target.account_id for a in plan.accounts])
+    if failed and not quiet:
+        click.echo(
+            "auditor: warning: account tags not read (organizations:ListTagsForResource) for "
+            + ", ".join(failed)
+            + "; their findings' owners come from the account map",
+            err=True,
+        )
+    return tags
 
 
 @main.command()
@@ -668,7 +706,11 @@ def policy(
 
         validate_regions(open_session(None), explicit)
     required = iam_policy.requirements(
-        chosen, load_collectors(), discover_regions=not explicit, org=org
+        chosen,
+        load_collectors(),
+        discover_regions=not explicit,
+        org=org,
+        owners=bool(current_config().settings.owner_tags),
     )
     if fmt.lower() == "text":
         click.echo(iam_policy.render_text(required), nl=False)

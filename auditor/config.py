@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
 
 from auditor.errors import UsageError
 from auditor.findings import Severity
@@ -40,6 +40,23 @@ class AuditorConfig(BaseModel):
     parameters: dict[str, dict[str, JsonValue]] = Field(
         default_factory=dict, description="Check id to parameter overrides."
     )
+    owner_tags: list[str] = Field(
+        default_factory=list,
+        description="Tag keys naming a resource's owner, first found wins (resource tags, "
+        "then, with --org, the account's tags in AWS Organizations).",
+    )
+    account_owners: dict[str, str] = Field(
+        default_factory=dict,
+        description="Account id to the team that owns it, for findings no owner tag names.",
+    )
+
+    @field_validator("account_owners")
+    @classmethod
+    def _account_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        for account_id in value:
+            if not (len(account_id) == 12 and account_id.isdigit()):
+                raise ValueError(f"{account_id!r} is not a 12-digit account id (quote it)")
+        return value
 
 
 class LoadedConfig(BaseModel):

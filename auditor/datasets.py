@@ -37,6 +37,7 @@ from auditor.models import (
     SNSTopic,
     SQSQueue,
     TableUsage,
+    TaggedResource,
     Trail,
     VirtualMFADevice,
 )
@@ -128,6 +129,10 @@ CLOUDWATCH_DASHBOARDS: Dataset[list[Dashboard]] = Dataset(
     "cloudwatch_dashboards", "cloudwatch", "global"
 )
 KMS_KEYS: Dataset[list[KMSKey]] = Dataset("kms_keys", "kms", "regional")
+# Read for owners (owner_tags in the configuration), not by any check.
+TAGGING_RESOURCES: Dataset[list[TaggedResource]] = Dataset(
+    "tagging_resources", "resourcegroupstaggingapi", "regional"
+)
 
 ALL_DATASETS: dict[str, Dataset[Any]] = {
     d.name: d
@@ -164,5 +169,6 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         LOGS_METRIC_FILTERS,
         CLOUDWATCH_DASHBOARDS,
         KMS_KEYS,
+        TAGGING_RESOURCES,
     )
 }

@@ -79,6 +79,9 @@ class Mute(Contract):
     tags: dict[str, str] = Field(
         default_factory=dict, description="Tag key -> value glob; every one must match."
     )
+    owned_by: list[str] = Field(
+        default_factory=list, description="Globs of the finding's owner (see Finding.owner)."
+    )
     reason: str
     owner: str
     expires: date = Field(description="The last day (UTC) on which the entry applies.")

@@ -837,6 +837,13 @@ class KMSKey(Model):
     )
 
 
+class TaggedResource(Model):
+    """One resource's tags as the Resource Groups Tagging API lists them (owners come from them)."""
+
+    arn: str
+    tags: dict[str, str]
+
+
 class ScopeSnapshot(Model):
     """Everything read in one (account, region); `region` is "global" for account-wide data.
 
@@ -879,6 +886,7 @@ class ScopeSnapshot(Model):
     logs_metric_filters: list[MetricFilter] | CollectionError | None = None
     cloudwatch_dashboards: list[Dashboard] | CollectionError | None = None
     kms_keys: list[KMSKey] | CollectionError | None = None
+    tagging_resources: list[TaggedResource] | CollectionError | None = None
     errors: list[CollectionError] = Field(
         default_factory=list,
         description="Every read that failed in this scope, dataset-wide or for one resource.",

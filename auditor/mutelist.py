@@ -21,7 +21,7 @@ from auditor.findings import Finding, Mute, Report, Status
 from auditor.inputs import read_input_text
 
 DEFAULT_NAMES = ("auditor.mute.yaml", "auditor.mute.yml", "auditor.mute.toml")
-SELECTORS = ("check", "account", "region", "resource", "tags")
+SELECTORS = ("check", "account", "region", "resource", "tags", "owned_by")
 REQUIRED = ("reason", "owner", "expires")
 _KNOWN = frozenset((*SELECTORS, *REQUIRED))
 
@@ -112,6 +112,7 @@ def _entry(source: str, number: int, item: object) -> Mute:
             region=_globs(item, "region"),
             resource=_globs(item, "resource"),
             tags=_tags(item),
+            owned_by=_globs(item, "owned_by"),
             reason=_text(item, "reason"),
             owner=_text(item, "owner"),
             expires=_date(item["expires"]),
@@ -201,6 +202,7 @@ def matches(entry: Mute, finding: Finding) -> bool:
             )
         )
         and _tags_match(entry.tags, resource.tags)
+        and _any(entry.owned_by, finding.owner or "unowned")
     )
 
 

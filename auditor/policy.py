@@ -29,6 +29,10 @@ ORG_ACTIONS = ("organizations:ListAccounts", "sts:AssumeRole")
 SCAN = "(every scan)"
 REGION_DISCOVERY = "(scan without --region)"
 ORG = "(scan --org)"
+OWNERS = "(owner_tags)"
+TAGGING_DATASET = "tagging_resources"
+# Sent by `scan --org` with owner_tags (auditor/owners.py read_account_tags).
+ACCOUNT_TAGS_ACTION = "organizations:ListTagsForResource"
 
 
 def _order(action: str) -> tuple[str, str]:
@@ -50,6 +54,7 @@ def requirements(
     *,
     discover_regions: bool = True,
     org: bool = False,
+    owners: bool = False,
 ) -> list[Requirement]:
     """Every action the selected checks' scan needs, sorted by action."""
     operations: dict[str, set[str]] = {}
@@ -68,6 +73,11 @@ def requirements(
             need(action, action, ORG)
         if discover_regions:  # each member account's regions, through its role
             need(REGIONS_ACTION, REGIONS_ACTION, ORG)
+    if owners:  # owner_tags: every region's tags in bulk, and with --org the accounts' tags
+        for op in collectors[TAGGING_DATASET].operations:
+            need(op.permission, f"{op.service}:{op.name}", OWNERS)
+        if org:
+            need(ACCOUNT_TAGS_ACTION, ACCOUNT_TAGS_ACTION, OWNERS)
     for check in checks:
         for dataset in check.metadata.datasets:
             collector = collectors.get(dataset)

@@ -47,6 +47,7 @@ class ScanRequest:
     checks: tuple[Check, ...]
     org: OrgOptions | None = None  # scan every account of the organization
     shard: Shard | None = None  # read only this share of the (account, scope) pairs
+    extra_datasets: tuple[str, ...] = ()  # read for the report, not for a check (owners)
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ def collect_snapshot(
     meter: Meter | None = None,
 ) -> Snapshot:
     collectors = load_collectors()
-    datasets = datasets_for(request.checks)
+    datasets = list(dict.fromkeys([*datasets_for(request.checks), *request.extra_datasets]))
     meter = meter or Meter()
     accounts = plan.accounts
     jobs = [

@@ -35,6 +35,7 @@ COLUMNS = (
     "mute_reason",
     "compliance",
     "evidence",
+    "owner",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,6 +72,7 @@ def _row(f: Finding) -> Iterable[str]:
         mute.reason if mute else "",
         compliance,
         json.dumps(f.evidence, ensure_ascii=False, sort_keys=True) if f.evidence else "",
+        f.owner or "",
     )
 
 
