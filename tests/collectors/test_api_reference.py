@@ -1,0 +1,89 @@
+"""Answers shaped as the AWS API reference (or botocore's examples-1.json) documents them, fed
+through botocore's Stubber into the real collectors; each test asserts the models they give.
+
+moto cannot give these answers (an organization trail seen from a member account, a key
+described with only CustomerMasterKeySpec, a missing ARN member...), so they are fixture files
+under tests/fixtures/api_reference/, each naming the reference page its shape is copied from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from auditor.checkapi import Check, Scope, Verdict
+from auditor.models import CollectionError, ScopeSnapshot
+from checks.cloudtrail import cloudtrail_multi_region_enabled
+from tests.support.stubbed import StubbedPool, collect_stubbed
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "api_reference"
+
+
+def fixture(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return loaded
+
+
+def replay(name: str) -> tuple[ScopeSnapshot, StubbedPool]:
+    """Queue the fixture's answers, run the collector of its dataset; the scope it gives."""
+    data = fixture(name)
+    pool = StubbedPool()
+    for answer in data["answers"]:
+        region = answer.get("region", "us-east-1")
+        if "error" in answer:
+            pool.refuse(answer["service"], answer["operation"], answer["error"], region)
+        else:
+            pool.answer(answer["service"], answer["operation"], answer["response"], region)
+    scope_region = data.get("scope", "us-east-1")
+    scopes = collect_stubbed(pool, [data["dataset"]])
+    pool.assert_all_answered()
+    return scopes[scope_region], pool
+
+
+def dataset(scope: ScopeSnapshot, name: str) -> list[Any]:
+    value = getattr(scope, name)
+    assert isinstance(value, list), value
+    return value
+
+
+def test_fixtures_name_their_reference_page() -> None:
+    names = sorted(FIXTURES.glob("*.json"))
+    assert names
+    for path in names:
+        data = json.loads(path.read_text())
+        assert data["source"].startswith("https://"), path.name
+        assert data["answers"], path.name
+
+
+# --- CloudTrail --------------------------------------------------------------------------------
+
+
+def test_member_account_keeps_organization_trail_from_describe_trails_without_a_gap() -> None:
+    scope, _ = replay("cloudtrail_organization_trail")
+
+    [trail] = dataset(scope, "cloudtrail_trails")
+    assert trail.arn == "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit"
+    assert (trail.multi_region, trail.organization_trail) == (True, True)
+    assert isinstance(trail.is_logging, CollectionError)
+    assert trail.is_logging.error_code == "TrailNotFoundException"
+    assert isinstance(trail.event_selectors, CollectionError)
+    assert trail.event_selectors.error_code == "CloudTrailARNInvalidException"
+    # The management account reads and is judged on its trail; the member's scan has no gap.
+    assert scope.errors == []
+
+
+def verdicts(
+    check: Check, scope: ScopeSnapshot, account: ScopeSnapshot | None = None
+) -> list[Verdict]:
+    return list(check.run(Scope(scope, check.metadata.datasets, check.configure({}), account)))
+
+
+def test_member_account_region_passes_on_the_organization_trail() -> None:
+    scope, _ = replay("cloudtrail_organization_trail")
+    [verdict] = verdicts(cloudtrail_multi_region_enabled, scope)
+
+    assert verdict.status.value == "PASS"
+    assert verdict.evidence["qualifying_trails"] == ["org-audit"]
+    assert verdict.evidence["judged_from"] == "DescribeTrails"
+    assert "organization trail org-audit of account 111111111111" in verdict.message
