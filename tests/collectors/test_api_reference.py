@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from auditor.checkapi import Check, Scope, Verdict
 from auditor.models import CollectionError, ScopeSnapshot
 from checks.cloudtrail import cloudtrail_multi_region_enabled
+from checks.kms import kms_key_rotation_enabled
 from tests.support.stubbed import StubbedPool, collect_stubbed
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "api_reference"
@@ -36,7 +38,9 @@ def replay(name: str) -> tuple[ScopeSnapshot, StubbedPool]:
         else:
             pool.answer(answer["service"], answer["operation"], answer["response"], region)
     scope_region = data.get("scope", "us-east-1")
-    scopes = collect_stubbed(pool, [data["dataset"]])
+    # One detail read at a time, so per-resource answers are taken in the list's order.
+    with mock.patch("auditor.collectors.base.DETAIL_READS_AT_ONCE", 1):
+        scopes = collect_stubbed(pool, [data["dataset"]])
     pool.assert_all_answered()
     return scopes[scope_region], pool
 
@@ -87,3 +91,31 @@ def test_member_account_region_passes_on_the_organization_trail() -> None:
     assert verdict.evidence["qualifying_trails"] == ["org-audit"]
     assert verdict.evidence["judged_from"] == "DescribeTrails"
     assert "organization trail org-audit of account 111111111111" in verdict.message
+
+
+# --- KMS ---------------------------------------------------------------------------------------
+
+
+def test_key_with_only_customer_master_key_spec_is_judged_and_one_with_neither_is_an_error() -> (
+    None
+):
+    scope, _ = replay("kms_key_specs")
+
+    legacy, unknown, current = dataset(scope, "kms_keys")
+    assert not isinstance(legacy.details, CollectionError)
+    assert legacy.details.key_spec == "SYMMETRIC_DEFAULT"
+    assert legacy.rotation_enabled is False
+    assert isinstance(unknown.details, CollectionError)
+    assert (unknown.details.operation, unknown.details.error_code) == (
+        "DescribeKey",
+        "UnknownKeySpec",
+    )
+    assert unknown.details.resource_id == "144be297-0ae1-44ac-9c8f-93cd8c82f841"
+    assert current.rotation_enabled is True
+
+    found = {v.resource.id: v for v in verdicts(kms_key_rotation_enabled, scope)}
+    assert {key: v.status.value for key, v in found.items()} == {
+        legacy.id: "FAIL",
+        unknown.id: "ERROR",
+        current.id: "PASS",
+    }
