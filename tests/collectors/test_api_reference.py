@@ -17,6 +17,7 @@ from auditor.checkapi import Check, Scope, Verdict
 from auditor.models import CollectionError, ScopeSnapshot
 from checks.cloudtrail import cloudtrail_multi_region_enabled
 from checks.kms import kms_key_rotation_enabled
+from checks.rds import rds_cluster_multi_az
 from tests.support.stubbed import StubbedPool, collect_stubbed
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "api_reference"
@@ -119,3 +120,70 @@ def test_key_with_only_customer_master_key_spec_is_judged_and_one_with_neither_i
         unknown.id: "ERROR",
         current.id: "PASS",
     }
+
+
+# --- ElastiCache and RDS: answers without their ARN member ------------------------------------
+
+
+def test_replication_groups_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("elasticache_replication_groups_without_arn")
+
+    [group] = dataset(scope, "elasticache_replication_groups")
+    assert (
+        group.arn == "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:clustered-redis"
+    )
+    assert (group.automatic_failover, group.engine) == ("enabled", "redis")
+    assert group.member_clusters == [
+        "clustered-redis-0001-001",
+        "clustered-redis-0001-002",
+        "clustered-redis-0002-001",
+        "clustered-redis-0002-002",
+    ]
+
+
+def test_cache_clusters_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("elasticache_cache_clusters_without_arn")
+
+    [cluster] = dataset(scope, "elasticache_cache_clusters")
+    assert cluster.arn == "arn:aws:elasticache:us-east-1:123456789012:cluster:my-mem-cluster"
+    assert (cluster.engine, cluster.engine_version) == ("memcached", "1.4.24")
+    assert cluster.cache_subnet_group_name == "default"
+
+
+def test_db_instances_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("rds_without_arns")
+
+    [instance] = dataset(scope, "rds_db_instances")
+    assert instance.arn == "arn:aws:rds:us-east-1:123456789012:db:mydbinstancecf"
+    assert instance.vpc_security_group_ids == ["sg-0b2e3a1f2c0d4e5f6"]
+    assert (instance.multi_az, instance.backup_retention_period) == (False, 1)
+
+
+def test_db_snapshots_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("rds_snapshots_without_arns")
+
+    snapshots = {s.identifier: s for s in dataset(scope, "rds_db_snapshots")}
+    assert snapshots["mydbsnapshot"].arn == (
+        "arn:aws:rds:us-east-1:123456789012:snapshot:mydbsnapshot"
+    )
+    assert snapshots["mydbsnapshot"].encrypted is False
+    assert snapshots["myclustersnapshotcopy"].arn == (
+        "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:myclustersnapshotcopy"
+    )
+    assert snapshots["myclustersnapshotcopy"].encrypted is True
+
+
+def test_aurora_serverless_v1_cluster_is_read_and_fails_multi_az_as_serverless() -> None:
+    scope, _ = replay("rds_aurora_serverless_v1")
+
+    reports, orders = dataset(scope, "rds_db_clusters")
+    assert (reports.engine_mode, reports.members) == ("serverless", [])
+    assert reports.arn == "arn:aws:rds:us-east-1:123456789012:cluster:reports"
+    assert orders.arn == "arn:aws:rds:us-east-1:123456789012:cluster:orders"
+    assert [m.instance_identifier for m in orders.members] == ["orders-1", "orders-2"]
+
+    scope = scope.model_copy(update={"rds_db_instances": []})
+    found = {v.resource.id: v for v in verdicts(rds_cluster_multi_az, scope)}
+    assert found["reports"].status.value == "FAIL"
+    assert "Aurora Serverless v1 (EngineMode serverless)" in found["reports"].message
+    assert found["orders"].status.value == "PASS"
