@@ -26,10 +26,29 @@ def trail_ref(trail: Trail) -> ResourceRef:
     return ResourceRef(arn=trail.arn, id=trail.name, type=_TRAIL_TYPE)
 
 
+def owner_of(trail: Trail, scope: Scope) -> str:
+    """The account in the trail's ARN (an organization trail's is its management account)."""
+    return trail.arn.split(":")[4] if trail.arn.count(":") >= 5 else scope.account_id
+
+
 def owned_here(trail: Trail, scope: Scope) -> bool:
     """Judged in this scope: the trail's home region, in the account that owns it."""
-    owner = trail.arn.split(":")[4] if trail.arn.count(":") >= 5 else scope.account_id
-    return trail.home_region == scope.region and owner == scope.account_id
+    return trail.home_region == scope.region and owner_of(trail, scope) == scope.account_id
+
+
+def organization_coverage(trail: Trail, scope: Scope) -> bool:
+    """A multi-region organization trail of another account whose status or selectors this
+    member account cannot read: its DescribeTrails entry (multi-region, organization) is all a
+    member can know, and the management account, which can read the rest, is judged on it."""
+    unread = isinstance(trail.is_logging, CollectionError) or isinstance(
+        trail.event_selectors, CollectionError
+    )
+    return (
+        unread
+        and trail.multi_region
+        and trail.organization_trail
+        and owner_of(trail, scope) != scope.account_id
+    )
 
 
 def records_all_management_events(trail: Trail) -> str | CollectionError | None:
@@ -104,6 +123,19 @@ def cloudtrail_multi_region_enabled(scope: Scope) -> Iterable[Verdict]:
             f"Management events in {scope.region} are recorded by the multi-region trail "
             f"{good[0]}, which is logging and records reads and writes.",
             qualifying_trails=list[JsonValue](good),
+        )
+        return
+    organization = [t for t in multi if organization_coverage(t, scope)]
+    if organization:
+        trail = organization[0]
+        yield passed(
+            ref,
+            f"Management events in {scope.region} are covered by the organization trail "
+            f"{trail.name} of account {owner_of(trail, scope)} (multi-region, organization, as "
+            "DescribeTrails shows it); its logging status and selectors are readable and "
+            "judged in that account.",
+            qualifying_trails=list[JsonValue](t.name for t in organization),
+            judged_from="DescribeTrails",
         )
         return
     error = next((why for why in shortfalls.values() if isinstance(why, CollectionError)), None)

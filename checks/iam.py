@@ -836,11 +836,10 @@ def iam_root_mfa_enabled(scope: Scope) -> Iterable[Verdict]:
 def _root_virtual_devices(
     summary: IAMAccountSummary, devices: list[VirtualMFADevice]
 ) -> list[VirtualMFADevice]:
-    """The root user's virtual devices: assigned to the root ARN, or named as IAM names the
-    root user's virtual device (arn:<partition>:iam::<account>:mfa/root-account-mfa-device)."""
-    prefix = summary.root_arn.removesuffix(":root")
-    root_serial = f"{prefix}:mfa/root-account-mfa-device"
-    return [d for d in devices if d.user_arn == summary.root_arn or d.serial_number == root_serial]
+    """The root user's virtual devices: those whose User is the root ARN. The device's name
+    (root-account-mfa-device, as the console names root's) is chosen by whoever creates it, so
+    any user's device may carry it."""
+    return [d for d in devices if d.user_arn == summary.root_arn]
 
 
 # HIGH, below Security Hub's CRITICAL for IAM.6: a virtual device is still MFA; the account

@@ -175,6 +175,14 @@ def rds_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
             )
         elif cluster.multi_az:
             verdict, message = passed, f"{name} reports Multi-AZ."
+        elif cluster.engine_mode == "serverless" and not members:
+            # Aurora Serverless v1 has no DB instances: its capacity runs in one zone.
+            verdict = failed
+            message = (
+                f"{name} is Aurora Serverless v1 (EngineMode serverless), whose capacity runs in "
+                "a single Availability Zone with no instances to spread; Aurora Serverless v2 or "
+                "provisioned instances can span two or more zones."
+            )
         else:
             verdict = failed
             spread = f"in a single Availability Zone ({found[0]})" if found else "in no known zone"

@@ -3,18 +3,24 @@ events their selectors record.
 
 A multi-region trail shows in DescribeTrails of every region (a shadow trail); its status and
 event selectors are read in its home region, the only one that answers GetEventSelectors for it.
+An organization trail also shows in every member account, which may be refused its status and
+selectors: that refusal stays on the trail (the check judges it from its DescribeTrails entry)
+and is not a gap of the member's scan, since the management account reads and is judged on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
-from auditor.collectors.base import CollectContext, Collector, Operation
+from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
 from auditor.datasets import CLOUDTRAIL_TRAILS
 from auditor.models import CollectionError, Trail, TrailEventSelectors
 
 _SERVICE = "cloudtrail"
+
+T = TypeVar("T")
 
 
 def _is_logging(ctx: CollectContext, arn: str, home_region: str) -> bool:
@@ -64,6 +70,21 @@ def _event_selectors(ctx: CollectContext, arn: str, home_region: str) -> TrailEv
     return _classic(answer.get("EventSelectors", []))
 
 
+def _foreign_organization_trail(ctx: CollectContext, entry: dict[str, Any]) -> bool:
+    arn = str(entry["TrailARN"])
+    owner = arn.split(":")[4] if arn.count(":") >= 5 else ctx.account_id
+    return bool(entry.get("IsOrganizationTrail")) and owner != ctx.account_id
+
+
+def _read(ctx: CollectContext, entry: dict[str, Any], read: Callable[[], T]) -> T | CollectionError:
+    if not _foreign_organization_trail(ctx, entry):
+        return ctx.attempt(read)
+    try:
+        return read()
+    except CollectionFailure as failure:
+        return failure.error
+
+
 def collect_trails(ctx: CollectContext) -> list[Trail]:
     # DescribeTrails has no paginator: one call returns every trail the region sees.
     answer = ctx.call(_SERVICE, "DescribeTrails", includeShadowTrails=True)
@@ -71,10 +92,8 @@ def collect_trails(ctx: CollectContext) -> list[Trail]:
     def one(t: dict[str, Any]) -> Trail:
         arn = t["TrailARN"]
         home = t.get("HomeRegion") or ctx.region
-        is_logging: bool | CollectionError = ctx.attempt(partial(_is_logging, ctx, arn, home))
-        selectors: TrailEventSelectors | CollectionError = ctx.attempt(
-            partial(_event_selectors, ctx, arn, home)
-        )
+        is_logging = _read(ctx, t, partial(_is_logging, ctx, arn, home))
+        selectors = _read(ctx, t, partial(_event_selectors, ctx, arn, home))
         return Trail(
             arn=arn,
             name=t["Name"],

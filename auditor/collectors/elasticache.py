@@ -3,6 +3,7 @@ clusters, standalone nodes and the node clusters of replication groups) with its
 
 from __future__ import annotations
 
+from auditor.collectors.arns import arn_of
 from auditor.collectors.base import CollectContext, Collector, Operation
 from auditor.datasets import ELASTICACHE_CACHE_CLUSTERS, ELASTICACHE_REPLICATION_GROUPS
 from auditor.models import ElastiCacheCluster, ElastiCacheReplicationGroup
@@ -11,7 +12,7 @@ from auditor.models import ElastiCacheCluster, ElastiCacheReplicationGroup
 def collect_replication_groups(ctx: CollectContext) -> list[ElastiCacheReplicationGroup]:
     return [
         ElastiCacheReplicationGroup(
-            arn=g["ARN"],
+            arn=arn_of(ctx, g, "ARN", "elasticache", f"replicationgroup:{g['ReplicationGroupId']}"),
             id=g["ReplicationGroupId"],
             engine=g.get("Engine") or "redis",  # older answers omit it: Redis OSS was the only one
             status=g.get("Status", ""),
@@ -29,7 +30,7 @@ def collect_replication_groups(ctx: CollectContext) -> list[ElastiCacheReplicati
 def collect_cache_clusters(ctx: CollectContext) -> list[ElastiCacheCluster]:
     return [
         ElastiCacheCluster(
-            arn=c["ARN"],
+            arn=arn_of(ctx, c, "ARN", "elasticache", f"cluster:{c['CacheClusterId']}"),
             id=c["CacheClusterId"],
             engine=c.get("Engine", ""),
             engine_version=c.get("EngineVersion") or "",

@@ -3,8 +3,10 @@ the keys that can rotate."""
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 from typing import Any
+
+import botocore.session
 
 from auditor.collectors.base import CollectContext, Collector, Operation
 from auditor.datasets import KMS_KEYS
@@ -13,11 +15,30 @@ from auditor.models import CollectionError, KMSKey, KMSKeyDetails
 _SERVICE = "kms"
 
 
+@cache
+def known_key_specs() -> frozenset[str]:
+    """The key specs KMS documents (botocore's KeySpec enum, a superset of the deprecated
+    CustomerMasterKeySpec's)."""
+    model = botocore.session.get_session().get_service_model(_SERVICE)
+    return frozenset(model.shape_for("KeySpec").enum)
+
+
 def _details(ctx: CollectContext, key_id: str) -> KMSKeyDetails:
     meta = ctx.call(_SERVICE, "DescribeKey", resource_id=key_id, KeyId=key_id)["KeyMetadata"]
+    # Older answers carry only the deprecated CustomerMasterKeySpec.
+    spec = meta.get("KeySpec") or meta.get("CustomerMasterKeySpec")
+    if spec not in known_key_specs() and meta.get("KeyManager") != "AWS":
+        # Whether a customer key can rotate depends on its spec: unknown is a gap, not a skip.
+        raise ctx.failure(
+            _SERVICE,
+            "DescribeKey",
+            "UnknownKeySpec",
+            f"KeyMetadata has no known KeySpec or CustomerMasterKeySpec ({spec!r})",
+            resource_id=key_id,
+        )
     return KMSKeyDetails(
         manager=meta.get("KeyManager", ""),
-        key_spec=meta.get("KeySpec") or meta.get("CustomerMasterKeySpec", ""),
+        key_spec=spec or "",
         key_state=meta.get("KeyState", ""),
         origin=meta.get("Origin", ""),
         description=meta.get("Description", ""),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from auditor.collectors.arns import arn_of
 from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
 from auditor.datasets import RDS_DB_CLUSTERS, RDS_DB_INSTANCES, RDS_DB_PROXIES, RDS_DB_SNAPSHOTS
 from auditor.models import (
@@ -31,7 +32,7 @@ def _is_rds(engine: str) -> bool:
 def collect_db_instances(ctx: CollectContext) -> list[DBInstance]:
     return [
         DBInstance(
-            arn=i["DBInstanceArn"],
+            arn=arn_of(ctx, i, "DBInstanceArn", "rds", f"db:{i['DBInstanceIdentifier']}"),
             identifier=i["DBInstanceIdentifier"],
             engine=i.get("Engine", ""),
             engine_version=i.get("EngineVersion", ""),
@@ -67,7 +68,7 @@ def collect_db_instances(ctx: CollectContext) -> list[DBInstance]:
 def collect_db_clusters(ctx: CollectContext) -> list[DBCluster]:
     return [
         DBCluster(
-            arn=c["DBClusterArn"],
+            arn=arn_of(ctx, c, "DBClusterArn", "rds", f"cluster:{c['DBClusterIdentifier']}"),
             identifier=c["DBClusterIdentifier"],
             engine=c.get("Engine", ""),
             engine_mode=c.get("EngineMode", "provisioned"),
@@ -92,7 +93,7 @@ def collect_db_clusters(ctx: CollectContext) -> list[DBCluster]:
     ]
 
 
-# kind -> (operation, result key, field prefix, source id field, encryption flag)
+# kind -> (operation, result key, field prefix, source id field, encryption flag, ARN type)
 _SNAPSHOT_READS = {
     "instance": (
         "DescribeDBSnapshots",
@@ -100,6 +101,7 @@ _SNAPSHOT_READS = {
         "DBSnapshot",
         "DBInstanceIdentifier",
         "Encrypted",
+        "snapshot",
     ),
     "cluster": (
         "DescribeDBClusterSnapshots",
@@ -107,6 +109,7 @@ _SNAPSHOT_READS = {
         "DBClusterSnapshot",
         "DBClusterIdentifier",
         "StorageEncrypted",
+        "cluster-snapshot",
     ),
 }
 
@@ -121,10 +124,10 @@ def collect_db_snapshots(ctx: CollectContext) -> list[DBSnapshot]:
     """Automated and manual snapshots the account owns: without IncludeShared and IncludePublic,
     AWS lists no other account's snapshots, which are not this account's to encrypt."""
     snapshots = []
-    for kind, (operation, key, prefix, source, flag) in _SNAPSHOT_READS.items():
+    for kind, (operation, key, prefix, source, flag, arn_type) in _SNAPSHOT_READS.items():
         snapshots += [
             DBSnapshot(
-                arn=s[f"{prefix}Arn"],
+                arn=arn_of(ctx, s, f"{prefix}Arn", "rds", f"{arn_type}:{s[f'{prefix}Identifier']}"),
                 identifier=s[f"{prefix}Identifier"],
                 kind="cluster" if kind == "cluster" else "instance",
                 source_identifier=s.get(source, ""),

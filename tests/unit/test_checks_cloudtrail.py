@@ -214,3 +214,63 @@ def test_per_trail_checks_error_when_trails_are_unreadable() -> None:
         [finding] = engine_findings(check, snapshot)
         assert finding.status is Status.ERROR, check.id
         assert finding.evidence["error_code"] == "AccessDenied"
+
+
+def test_member_region_passes_on_an_organization_trail_whose_status_it_cannot_read() -> None:
+    # A member account is refused another account's trail status and selectors; the
+    # organization trail's DescribeTrails entry (multi-region, organization) is what it knows.
+    error = denied("cloudtrail", "GetTrailStatus", "org-audit", region="us-east-1")
+    org = trail(
+        "org-audit",
+        home_region="us-east-1",
+        account="111111111111",
+        multi_region=True,
+        organization_trail=True,
+        is_logging=error,
+        selectors=error,
+    )
+
+    verdict = only_verdict(cloudtrail_multi_region_enabled, trails(org))
+
+    assert verdict.status is Status.PASS
+    assert verdict.message == (
+        f"Management events in {REGION} are covered by the organization trail org-audit of "
+        "account 111111111111 (multi-region, organization, as DescribeTrails shows it); its "
+        "logging status and selectors are readable and judged in that account."
+    )
+    assert verdict.evidence["judged_from"] == "DescribeTrails"
+
+
+def test_unreadable_own_organization_trail_is_still_an_error() -> None:
+    # The management account itself must read its trail's status: no shortcut there.
+    error = denied("cloudtrail", "GetTrailStatus", "org-audit", region="us-east-1")
+    own = trail(
+        "org-audit",
+        home_region="us-east-1",
+        multi_region=True,
+        organization_trail=True,
+        is_logging=error,
+    )
+    foreign_single_region = trail(
+        "org-regional", account="111111111111", organization_trail=True, is_logging=error
+    )
+
+    verdict = only_verdict(cloudtrail_multi_region_enabled, trails(own, foreign_single_region))
+
+    assert verdict.status is Status.ERROR
+    assert verdict.evidence["operation"] == "GetTrailStatus"
+
+
+def test_readable_stopped_organization_trail_of_another_account_fails() -> None:
+    org = trail(
+        "org-audit",
+        account="111111111111",
+        multi_region=True,
+        organization_trail=True,
+        is_logging=False,
+    )
+
+    verdict = only_verdict(cloudtrail_multi_region_enabled, trails(org))
+
+    assert verdict.status is Status.FAIL
+    assert verdict.evidence["multi_region_trails"] == {"org-audit": "logging is stopped"}

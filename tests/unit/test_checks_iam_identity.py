@@ -533,19 +533,30 @@ def test_root_without_mfa_fails_and_with_mfa_passes() -> None:
     assert on.evidence == {"account_mfa_enabled": True}
 
 
-def test_root_virtual_mfa_fails_hardware_check_by_serial_or_by_user() -> None:
-    by_serial = VirtualMFADevice(
-        serial_number=f"arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device"
-    )
-    by_user = VirtualMFADevice(serial_number=f"arn:aws:iam::{ACCOUNT}:mfa/phone", user_arn=ROOT_ARN)
-
-    for device in (by_serial, by_user):
+def test_root_virtual_mfa_fails_hardware_check_by_its_user_whatever_its_name() -> None:
+    for name in ("root-account-mfa-device", "phone"):
+        device = VirtualMFADevice(
+            serial_number=f"arn:aws:iam::{ACCOUNT}:mfa/{name}", user_arn=ROOT_ARN
+        )
         verdict = only_verdict(iam_root_hardware_mfa, summary_scope(devices=[device]))
         assert verdict.status is Status.FAIL
         assert (
             verdict.message == f"The root user's MFA is a virtual device ({device.serial_number})."
         )
         assert verdict.evidence["root_virtual_mfa_devices"] == [device.serial_number]
+
+
+def test_another_users_device_named_as_roots_is_not_roots() -> None:
+    # Anyone who may create virtual MFA devices can name one root-account-mfa-device.
+    impostor = VirtualMFADevice(
+        serial_number=f"arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device",
+        user_arn=f"arn:aws:iam::{ACCOUNT}:user/mina",
+    )
+
+    verdict = only_verdict(iam_root_hardware_mfa, summary_scope(devices=[impostor]))
+
+    assert verdict.status is Status.PASS
+    assert verdict.evidence["root_virtual_mfa_devices"] == []
 
 
 def test_root_mfa_without_a_virtual_device_passes_hardware_check() -> None:

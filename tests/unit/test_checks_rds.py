@@ -188,6 +188,23 @@ def test_cluster_with_no_member_in_a_known_zone_fails() -> None:
     assert verdict.evidence["members"] == []
 
 
+def test_aurora_serverless_v1_cluster_fails_as_serverless_not_as_zoneless() -> None:
+    snapshot = scope_snapshot(
+        rds_db_clusters=[cluster("reports", "aurora-mysql", engine_mode="serverless")],
+        rds_db_instances=[],
+    )
+
+    verdict = only_verdict(rds_cluster_multi_az, snapshot)
+
+    assert verdict.status is Status.FAIL
+    assert verdict.message == (
+        "RDS DB cluster reports is Aurora Serverless v1 (EngineMode serverless), whose capacity "
+        "runs in a single Availability Zone with no instances to spread; Aurora Serverless v2 "
+        "or provisioned instances can span two or more zones."
+    )
+    assert verdict.evidence["members"] == []
+
+
 def test_each_cluster_is_judged_on_its_own_members() -> None:
     snapshot = scope_snapshot(
         rds_db_clusters=[db_cluster("spread", ["s-1", "s-2"]), db_cluster("packed", ["p-1"])],

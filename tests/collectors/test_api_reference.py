@@ -1,0 +1,189 @@
+"""Answers shaped as the AWS API reference (or botocore's examples-1.json) documents them, fed
+through botocore's Stubber into the real collectors; each test asserts the models they give.
+
+moto cannot give these answers (an organization trail seen from a member account, a key
+described with only CustomerMasterKeySpec, a missing ARN member...), so they are fixture files
+under tests/fixtures/api_reference/, each naming the reference page its shape is copied from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from auditor.checkapi import Check, Scope, Verdict
+from auditor.models import CollectionError, ScopeSnapshot
+from checks.cloudtrail import cloudtrail_multi_region_enabled
+from checks.kms import kms_key_rotation_enabled
+from checks.rds import rds_cluster_multi_az
+from tests.support.stubbed import StubbedPool, collect_stubbed
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "api_reference"
+
+
+def fixture(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return loaded
+
+
+def replay(name: str) -> tuple[ScopeSnapshot, StubbedPool]:
+    """Queue the fixture's answers, run the collector of its dataset; the scope it gives."""
+    data = fixture(name)
+    pool = StubbedPool()
+    for answer in data["answers"]:
+        region = answer.get("region", "us-east-1")
+        if "error" in answer:
+            pool.refuse(answer["service"], answer["operation"], answer["error"], region)
+        else:
+            pool.answer(answer["service"], answer["operation"], answer["response"], region)
+    scope_region = data.get("scope", "us-east-1")
+    # One detail read at a time, so per-resource answers are taken in the list's order.
+    with mock.patch("auditor.collectors.base.DETAIL_READS_AT_ONCE", 1):
+        scopes = collect_stubbed(pool, [data["dataset"]])
+    pool.assert_all_answered()
+    return scopes[scope_region], pool
+
+
+def dataset(scope: ScopeSnapshot, name: str) -> list[Any]:
+    value = getattr(scope, name)
+    assert isinstance(value, list), value
+    return value
+
+
+def test_fixtures_name_their_reference_page() -> None:
+    names = sorted(FIXTURES.glob("*.json"))
+    assert names
+    for path in names:
+        data = json.loads(path.read_text())
+        assert data["source"].startswith("https://"), path.name
+        assert data["answers"], path.name
+
+
+# --- CloudTrail --------------------------------------------------------------------------------
+
+
+def test_member_account_keeps_organization_trail_from_describe_trails_without_a_gap() -> None:
+    scope, _ = replay("cloudtrail_organization_trail")
+
+    [trail] = dataset(scope, "cloudtrail_trails")
+    assert trail.arn == "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit"
+    assert (trail.multi_region, trail.organization_trail) == (True, True)
+    assert isinstance(trail.is_logging, CollectionError)
+    assert trail.is_logging.error_code == "TrailNotFoundException"
+    assert isinstance(trail.event_selectors, CollectionError)
+    assert trail.event_selectors.error_code == "CloudTrailARNInvalidException"
+    # The management account reads and is judged on its trail; the member's scan has no gap.
+    assert scope.errors == []
+
+
+def verdicts(
+    check: Check, scope: ScopeSnapshot, account: ScopeSnapshot | None = None
+) -> list[Verdict]:
+    return list(check.run(Scope(scope, check.metadata.datasets, check.configure({}), account)))
+
+
+def test_member_account_region_passes_on_the_organization_trail() -> None:
+    scope, _ = replay("cloudtrail_organization_trail")
+    [verdict] = verdicts(cloudtrail_multi_region_enabled, scope)
+
+    assert verdict.status.value == "PASS"
+    assert verdict.evidence["qualifying_trails"] == ["org-audit"]
+    assert verdict.evidence["judged_from"] == "DescribeTrails"
+    assert "organization trail org-audit of account 111111111111" in verdict.message
+
+
+# --- KMS ---------------------------------------------------------------------------------------
+
+
+def test_key_with_only_customer_master_key_spec_is_judged_and_one_with_neither_is_an_error() -> (
+    None
+):
+    scope, _ = replay("kms_key_specs")
+
+    legacy, unknown, current = dataset(scope, "kms_keys")
+    assert not isinstance(legacy.details, CollectionError)
+    assert legacy.details.key_spec == "SYMMETRIC_DEFAULT"
+    assert legacy.rotation_enabled is False
+    assert isinstance(unknown.details, CollectionError)
+    assert (unknown.details.operation, unknown.details.error_code) == (
+        "DescribeKey",
+        "UnknownKeySpec",
+    )
+    assert unknown.details.resource_id == "144be297-0ae1-44ac-9c8f-93cd8c82f841"
+    assert current.rotation_enabled is True
+
+    found = {v.resource.id: v for v in verdicts(kms_key_rotation_enabled, scope)}
+    assert {key: v.status.value for key, v in found.items()} == {
+        legacy.id: "FAIL",
+        unknown.id: "ERROR",
+        current.id: "PASS",
+    }
+
+
+# --- ElastiCache and RDS: answers without their ARN member ------------------------------------
+
+
+def test_replication_groups_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("elasticache_replication_groups_without_arn")
+
+    [group] = dataset(scope, "elasticache_replication_groups")
+    assert (
+        group.arn == "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:clustered-redis"
+    )
+    assert (group.automatic_failover, group.engine) == ("enabled", "redis")
+    assert group.member_clusters == [
+        "clustered-redis-0001-001",
+        "clustered-redis-0001-002",
+        "clustered-redis-0002-001",
+        "clustered-redis-0002-002",
+    ]
+
+
+def test_cache_clusters_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("elasticache_cache_clusters_without_arn")
+
+    [cluster] = dataset(scope, "elasticache_cache_clusters")
+    assert cluster.arn == "arn:aws:elasticache:us-east-1:123456789012:cluster:my-mem-cluster"
+    assert (cluster.engine, cluster.engine_version) == ("memcached", "1.4.24")
+    assert cluster.cache_subnet_group_name == "default"
+
+
+def test_db_instances_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("rds_without_arns")
+
+    [instance] = dataset(scope, "rds_db_instances")
+    assert instance.arn == "arn:aws:rds:us-east-1:123456789012:db:mydbinstancecf"
+    assert instance.vpc_security_group_ids == ["sg-0b2e3a1f2c0d4e5f6"]
+    assert (instance.multi_az, instance.backup_retention_period) == (False, 1)
+
+
+def test_db_snapshots_without_arn_keep_their_dataset_with_built_arns() -> None:
+    scope, _ = replay("rds_snapshots_without_arns")
+
+    snapshots = {s.identifier: s for s in dataset(scope, "rds_db_snapshots")}
+    assert snapshots["mydbsnapshot"].arn == (
+        "arn:aws:rds:us-east-1:123456789012:snapshot:mydbsnapshot"
+    )
+    assert snapshots["mydbsnapshot"].encrypted is False
+    assert snapshots["myclustersnapshotcopy"].arn == (
+        "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:myclustersnapshotcopy"
+    )
+    assert snapshots["myclustersnapshotcopy"].encrypted is True
+
+
+def test_aurora_serverless_v1_cluster_is_read_and_fails_multi_az_as_serverless() -> None:
+    scope, _ = replay("rds_aurora_serverless_v1")
+
+    reports, orders = dataset(scope, "rds_db_clusters")
+    assert (reports.engine_mode, reports.members) == ("serverless", [])
+    assert reports.arn == "arn:aws:rds:us-east-1:123456789012:cluster:reports"
+    assert orders.arn == "arn:aws:rds:us-east-1:123456789012:cluster:orders"
+    assert [m.instance_identifier for m in orders.members] == ["orders-1", "orders-2"]
+
+    scope = scope.model_copy(update={"rds_db_instances": []})
+    found = {v.resource.id: v for v in verdicts(rds_cluster_multi_az, scope)}
+    assert found["reports"].status.value == "FAIL"
+    assert "Aurora Serverless v1 (EngineMode serverless)" in found["reports"].message
+    assert found["orders"].status.value == "PASS"

@@ -1,0 +1,83 @@
+"""A client pool whose real botocore clients answer from botocore's Stubber.
+
+For answers moto cannot give (an organization trail seen from a member account, a key described
+without KeySpec): each answer is queued as the AWS API reference documents its shape, botocore
+validates it against the service model, and the real collectors read it through the same pool
+code a scan uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import boto3
+from botocore import xform_name
+from botocore.stub import Stubber
+
+from auditor.collect import Target, collect
+from auditor.models import ScopeSnapshot
+from auditor.registry import load_collectors
+from auditor.session import ClientPool
+
+ACCOUNT = "123456789012"
+
+
+class StubbedPool(ClientPool):
+    """Every (service, region) client is a real one with an active Stubber."""
+
+    def __init__(self) -> None:
+        session = boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )
+        super().__init__(session, None)
+        self.stubbers: dict[tuple[str, str], Stubber] = {}
+
+    def client(self, service: str, region: str) -> Any:
+        client = super().client(service, region)
+        if (service, region) not in self.stubbers:
+            stubber = Stubber(client)
+            stubber.activate()
+            self.stubbers[(service, region)] = stubber
+        return client
+
+    def stub(self, service: str, region: str = "us-east-1") -> Stubber:
+        self.client(service, region)
+        return self.stubbers[(service, region)]
+
+    def answer(
+        self, service: str, operation: str, response: dict[str, Any], region: str = "us-east-1"
+    ) -> None:
+        self.stub(service, region).add_response(_method(self, service, region, operation), response)
+
+    def refuse(
+        self, service: str, operation: str, code: str, region: str = "us-east-1", status: int = 400
+    ) -> None:
+        self.stub(service, region).add_client_error(
+            _method(self, service, region, operation),
+            service_error_code=code,
+            service_message=f"refused: {code}",
+            http_status_code=status,
+        )
+
+    def assert_all_answered(self) -> None:
+        for stubber in self.stubbers.values():
+            stubber.assert_no_pending_responses()
+
+
+def _method(pool: StubbedPool, service: str, region: str, operation: str) -> str:
+    model = pool.client(service, region).meta.service_model
+    assert operation in model.operation_names, operation
+    return str(xform_name(operation))
+
+
+def collect_stubbed(
+    pool: StubbedPool, datasets: Iterable[str], regions: tuple[str, ...] = ("us-east-1",)
+) -> dict[str, ScopeSnapshot]:
+    """The real collectors for `datasets`, one at a time so the queued answers keep their order."""
+    scopes = collect(
+        Target(ACCOUNT, regions), list(datasets), load_collectors(), pool, max_workers=1
+    )
+    return {scope.region: scope for scope in scopes}
