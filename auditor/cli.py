@@ -268,7 +268,7 @@ def _publish(report: Report, settings: ReportSettings) -> int:
 
     report = finish(report, settings)
     paths = []
-    for fmt, data in render_all(report, settings.formats).items():
+    for fmt, data in render_all(report, settings.formats, settings.history).items():
         path = settings.output_dir / FILE_NAMES[fmt]
         write_atomic(path, data)
         paths.append(path)

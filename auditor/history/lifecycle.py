@@ -78,13 +78,16 @@ def _covers(scan: ScanRow, life: Lifecycle) -> bool:
     )
 
 
-def build_timeline(history: History, since: datetime | None = None) -> Timeline:
+def build_timeline(
+    history: History, since: datetime | None = None, scope: str | None = None
+) -> Timeline:
     """Lifecycles from the whole history (so first_seen is true); trend points and mean time
-    to fix only for the scans started at or after `since`."""
+    to fix only for the scans started at or after `since`. With `scope`, only that series of
+    scans (same accounts and regions) is read."""
     lifecycles: dict[str, Lifecycle] = {}
     trend: list[TrendPoint] = []
     durations: dict[Severity, list[float]] = defaultdict(list)
-    scans = history.scans()
+    scans = history.scans(scope=scope)
     for scan in scans:
         rows = {row.id: row for row in history.findings(scan.seq)}
         opened, reopened, fixed = _advance(lifecycles, scan, rows)

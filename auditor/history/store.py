@@ -133,12 +133,14 @@ class History:
     def close(self) -> None:
         self._db.close()
 
-    def scans(self, since: datetime | None = None) -> list[ScanRow]:
-        """The scans held, oldest first (only those started at or after `since`)."""
+    def scans(self, since: datetime | None = None, scope: str | None = None) -> list[ScanRow]:
+        """The scans held, oldest first (only those started at or after `since`, and of
+        `scope` when given)."""
         rows = self._db.execute(
             "SELECT seq, id, started_at, finished_at, accounts, regions, checks, auditor_version "
-            "FROM scans WHERE started_at >= ? ORDER BY started_at, seq",
-            (since.isoformat() if since is not None else "",),
+            "FROM scans WHERE started_at >= ? AND (? IS NULL OR scope = ?) "
+            "ORDER BY started_at, seq",
+            (since.isoformat() if since is not None else "", scope, scope),
         ).fetchall()
         return [_scan_row(row) for row in rows]
 
@@ -292,6 +294,17 @@ class History:
                 for f in report.findings
             ),
         )
+
+    @contextmanager
+    def preview(self, report: Report) -> Iterator[History]:
+        """The history as if `report` were in it, for reading only: nothing is kept."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if not self.contains(report.scan.id):
+                self._insert(report)
+            yield self
+        finally:
+            self._db.execute("ROLLBACK")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
