@@ -795,9 +795,12 @@ class _HistoryGroup(click.Group):
 
 @main.group(name="history", cls=_HistoryGroup)
 def history_group() -> None:
-    """The scan history (a SQLite file written by `scan --history`): one line per scan, or the
-    trend of open FAILs with --trend; `auditor history import DB REPORT.json…` adds saved
-    reports."""
+    """The scan history (a SQLite file written by `scan --history`).
+
+    `auditor history DB` prints one line per scan; `--trend` the open FAILs by severity per
+    scan with new, fixed and reopened; `--since 90d` (or 12w, 36h, a date) narrows the window.
+    `auditor history import DB REPORT.json…` adds saved reports.
+    """
 
 
 @history_group.command(name="show")
