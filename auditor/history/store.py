@@ -5,6 +5,7 @@ is refused before anything is written to it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import zlib
@@ -64,10 +65,13 @@ MIGRATIONS: tuple[str, ...] = (
         muted INTEGER NOT NULL,
         owner TEXT,
         first_seen TEXT,
-        record BLOB,
+        record BLOB REFERENCES records (digest),
         PRIMARY KEY (scan_seq, id)
     ) WITHOUT ROWID;
-    CREATE INDEX findings_by_id ON findings (id);
+    CREATE TABLE records (
+        digest BLOB PRIMARY KEY,
+        body BLOB NOT NULL
+    ) WITHOUT ROWID;
     """,
 )
 
@@ -188,7 +192,8 @@ class History:
         findings = []
         rows = self._db.execute(
             "SELECT id, check_id, service, account_id, region, resource_id, status, severity, "
-            "muted, first_seen, record FROM findings WHERE scan_seq = ?",
+            "muted, first_seen, body FROM findings LEFT JOIN records ON record = digest "
+            "WHERE scan_seq = ?",
             (scan.seq,),
         )
         for (
@@ -205,7 +210,12 @@ class History:
             rec,
         ) in rows:
             if rec is not None:
-                findings.append(Finding.model_validate_json(zlib.decompress(rec)))
+                full = Finding.model_validate_json(zlib.decompress(rec))
+                findings.append(
+                    full.model_copy(
+                        update={"first_seen": datetime.fromisoformat(first) if first else None}
+                    )
+                )
                 continue
             findings.append(
                 Finding(
@@ -269,6 +279,11 @@ class History:
             ),
         )
         seq = cursor.lastrowid
+        records = {f.id: _record(f) for f in report.findings if f.status is Status.FAIL}
+        self._db.executemany(
+            "INSERT OR IGNORE INTO records (digest, body) VALUES (?, ?)",
+            ((digest, zlib.compress(body)) for digest, body in records.values()),
+        )
         self._db.executemany(
             "INSERT OR REPLACE INTO findings (scan_seq, id, check_id, service, account_id, "
             "region, resource_id, status, severity, muted, owner, first_seen, record) "
@@ -287,9 +302,7 @@ class History:
                     int(f.muted),
                     f.owner,
                     f.first_seen.isoformat() if f.first_seen is not None else None,
-                    zlib.compress(f.model_dump_json().encode())
-                    if f.status is Status.FAIL
-                    else None,
+                    records[f.id][0] if f.id in records else None,
                 )
                 for f in report.findings
             ),
@@ -317,6 +330,13 @@ class History:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+
+def _record(finding: Finding) -> tuple[bytes, bytes]:
+    """A FAIL's full record without what changes from scan to scan (kept in columns), so a
+    finding that stays the same is stored once however many scans see it."""
+    body = finding.model_dump_json(exclude={"first_seen", "diff_state"}).encode()
+    return hashlib.sha256(body).digest()[:16], body
 
 
 def _scan_row(row: Sequence[object]) -> ScanRow:
