@@ -793,14 +793,17 @@ class _HistoryGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@main.group(name="history", cls=_HistoryGroup)
-def history_group() -> None:
+@main.group(name="history", cls=_HistoryGroup, invoke_without_command=True)
+@click.pass_context
+def history_group(ctx: click.Context) -> None:
     """The scan history (a SQLite file written by `scan --history`).
 
     `auditor history DB` prints one line per scan; `--trend` the open FAILs by severity per
     scan with new, fixed and reopened; `--since 90d` (or 12w, 36h, a date) narrows the window.
     `auditor history import DB REPORT.json…` adds saved reports.
     """
+    if ctx.invoked_subcommand is None:
+        raise UsageError("history needs a file: auditor history DB [--trend] [--since 90d]")
 
 
 @history_group.command(name="show")
