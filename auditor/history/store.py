@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from auditor import __version__
-from auditor.errors import InputFileError
+from auditor.errors import InputFileError, OutputError
 from auditor.findings import (
     Finding,
     Remediation,
@@ -254,12 +254,18 @@ class History:
     def append(self, reports: Sequence[Report]) -> int:
         """Add each report not held yet, all in one transaction; how many were added."""
         added = 0
-        with self._transaction():
-            for report in reports:
-                if self.contains(report.scan.id):
-                    continue
-                self._insert(report)
-                added += 1
+        try:
+            with self._transaction():
+                for report in reports:
+                    if self.contains(report.scan.id):
+                        continue
+                    self._insert(report)
+                    added += 1
+        except sqlite3.Error as exc:  # locked past the busy timeout, disk full, read-only
+            raise OutputError(
+                f"cannot record the scan in history {str(self.path)!r}: {exc}; the reports "
+                "are written, the history is as it was"
+            ) from None
         return added
 
     def _insert(self, report: Report) -> None:
@@ -407,11 +413,21 @@ def _prepare(db: sqlite3.Connection, shown: str) -> None:
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-    except sqlite3.DatabaseError:
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise _not_ours(shown) from None
         raise InputFileError(
-            f"history {shown} is not an auditor history (not a SQLite database, or a damaged "
-            "one); it was left untouched"
+            f"history {shown} stayed locked by another writer; try again when it is done"
         ) from None
+    except sqlite3.DatabaseError:
+        raise _not_ours(shown) from None
+
+
+def _not_ours(shown: str) -> InputFileError:
+    return InputFileError(
+        f"history {shown} is not an auditor history (not a SQLite database, or a damaged "
+        "one); it was left untouched"
+    )
 
 
 def _identity(db: sqlite3.Connection) -> tuple[int, int]:
