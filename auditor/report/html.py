@@ -222,6 +222,7 @@ def render_html(report: Report, history: HistoryView | None = None) -> str:
             severities=[s for s in _SEVERITIES if any(g.severity is s for g in groups)],
             services=sorted(t.key for t in services),
             regions=sorted({f.region for f in findings}),
+            owners=sorted({f.owner for f in findings if f.owner is not None}),
             duration=_duration((report.scan.finished_at - report.scan.started_at).total_seconds()),
             api_calls=sum(report.scan.api_calls.values()),
             frameworks=FRAMEWORKS,

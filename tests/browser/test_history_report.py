@@ -103,3 +103,37 @@ def test_history_section_shows_the_right_numbers(browser: Browser, tmp_path: Pat
     expiring = page.locator("#expiring-mutes tbody tr td").all_inner_texts()
     assert expiring == ["1", "dba@example.com", "migration <b>soon</b>", "2026-01-30", "5", "1"]
     assert page.locator("#history img").count() == 0 and dialogs == []
+
+
+def test_owner_filter_narrows_the_findings(browser: Browser, tmp_path: Path) -> None:
+    from auditor.diff import stamp_first_seen
+    from auditor.report.html import render_html
+    from tests.report_factory import sample_report
+
+    owners = {"orders": "data-team", "AdminAll": "platform"}
+    report = stamp_first_seen(sample_report())
+    report = report.model_copy(
+        update={
+            "findings": [
+                f.model_copy(update={"owner": owners.get(f.resource.id, IMG_XSS)})
+                for f in report.findings
+            ]
+        }
+    )
+    path = tmp_path / "r.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    page = browser.new_context().new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    options = page.locator('select[name="owner"] option').all_inner_texts()
+    assert options == ["all", IMG_XSS, "data-team", "platform"]
+    assert page.locator("tr.finding").count() == 13
+    page.select_option('select[name="owner"]', "data-team")
+    visible = page.locator("tr.finding:visible")
+    assert visible.count() == 1
+    assert visible.first.get_attribute("data-owner") == "data-team"
+    assert "owner: data-team" in visible.first.inner_text()
+    page.select_option('select[name="owner"]', IMG_XSS)
+    assert page.locator("tr.finding:visible").count() == 11
+    assert page.locator("#findings img").count() == 0 and dialogs == []
