@@ -1,5 +1,4 @@
-"""The owner travels in every file format but the HTML, which shows it per owner with a
-history (and ASFF with it still passes botocore's own
+"""The owner travels in every format (and ASFF with it still passes botocore's own
 BatchImportFindings validation)."""
 
 from __future__ import annotations
@@ -21,8 +20,7 @@ def test_the_owner_is_in_every_format() -> None:
     report = report.model_copy(
         update={"findings": [f.model_copy(update={"owner": OWNER}) for f in report.findings]}
     )
-    # the HTML shows owners in its history section (report --history; tests/browser)
-    for fmt in (f for f in FORMATS if f != "html"):
+    for fmt in FORMATS:
         assert OWNER in renderer(fmt)(report), fmt
     sarif = json.loads(renderer("sarif")(report))
     assert {r["properties"]["owner"] for r in sarif["runs"][0]["results"]} == {OWNER}
