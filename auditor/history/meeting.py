@@ -193,7 +193,9 @@ def history_view(report: Report, history: History) -> HistoryView:
     """The history of `report`'s scope, `report` included (as if recorded)."""
     with history.preview(report):
         timeline = build_timeline(
-            history, scope=scope_key(report.scan.accounts, report.scan.regions)
+            history,
+            scope=scope_key(report.scan.accounts, report.scan.regions),
+            until=report.scan.started_at,  # an older report: its meeting, not a later one
         )
         owners = _owners(report, timeline, history)
     now = report.scan.started_at

@@ -141,3 +141,14 @@ def test_a_history_locked_past_the_busy_timeout_is_one_error_and_changes_nothing
         holder.close()
     assert writer.scans() == []
     writer.close()
+
+
+def test_the_meeting_view_of_an_older_report_stops_at_it(history: History) -> None:
+    from auditor.history.meeting import history_view
+
+    day10 = at(10, [orders(Status.PASS), admin(Status.FAIL), alarm(Status.ERROR)])
+    view = history_view(day10, history)
+    assert [p.scan.id for p in view.trend] == ["scan-day-0", "scan-day-10"]
+    assert [life.resource_id for life in view.fixed] == ["orders"]
+    assert view.reopened == [] and view.new == []
+    assert [s.id for s in history.scans()] == [f"scan-day-{d}" for d in (0, 10, 20, 25)]
