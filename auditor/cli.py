@@ -268,7 +268,7 @@ def _publish(report: Report, settings: ReportSettings) -> int:
 
     report = finish(report, settings)
     paths = []
-    for fmt, data in render_all(report, settings.formats).items():
+    for fmt, data in render_all(report, settings.formats, settings.history).items():
         path = settings.output_dir / FILE_NAMES[fmt]
         write_atomic(path, data)
         paths.append(path)
@@ -793,11 +793,17 @@ class _HistoryGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@main.group(name="history", cls=_HistoryGroup)
-def history_group() -> None:
-    """The scan history (a SQLite file written by `scan --history`): one line per scan, or the
-    trend of open FAILs with --trend; `auditor history import DB REPORT.json…` adds saved
-    reports."""
+@main.group(name="history", cls=_HistoryGroup, invoke_without_command=True)
+@click.pass_context
+def history_group(ctx: click.Context) -> None:
+    """The scan history (a SQLite file written by `scan --history`).
+
+    `auditor history DB` prints one line per scan; `--trend` the open FAILs by severity per
+    scan with new, fixed and reopened; `--since 90d` (or 12w, 36h, a date) narrows the window.
+    `auditor history import DB REPORT.json…` adds saved reports.
+    """
+    if ctx.invoked_subcommand is None:
+        raise UsageError("history needs a file: auditor history DB [--trend] [--since 90d]")
 
 
 @history_group.command(name="show")

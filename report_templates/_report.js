@@ -6,8 +6,8 @@
   const MARK = { FAIL: "✗", ERROR: "!", PASS: "✓" };
   const DIFF = ["", "new", "unchanged", "fixed"];
   const DIFF_RANK = [3, 0, 2, 1]; // new, fixed, unchanged, then no baseline
-  const [ST, RID, ARN, TYPE, ACCT, REGION, MSG, EV, DIFFS, AGE, MUTE, TAGS, HAY] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  const [ST, RID, ARN, TYPE, ACCT, REGION, MSG, EV, DIFFS, AGE, MUTE, TAGS, OWNER, HAY] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
   ];
   const FIRST_PAGE = 50;
   const WHOLE_CHECK = 100; // a check with this many rows or fewer shows them all at once
@@ -96,6 +96,7 @@
         service: form.elements.service.value,
         account: chosen("account"),
         region: chosen("region"),
+        owner: chosen("owner"),
         diff: form.elements.diff && form.elements.diff.value ? Number(form.elements.diff.value) : 0,
         muted: form.elements.muted.value,
         terms: form.elements.q.value.toLowerCase().split(/\s+/).filter(Boolean),
@@ -107,6 +108,7 @@
         c.statuses.has(row[ST]) &&
         (c.account === null || row[ACCT] === c.account) &&
         (c.region === null || row[REGION] === c.region) &&
+        (c.owner === null || row[OWNER] === c.owner) &&
         (!c.diff || row[DIFFS] === c.diff) &&
         (c.muted === "" || (c.muted === "hide" ? row[MUTE] < 0 : row[MUTE] >= 0)) &&
         (!c.terms.length || c.terms.every((term) => haystack(row).includes(term)))
@@ -119,7 +121,7 @@
       const filtered =
         c.statuses.size !== STATUS.length ||
         c.severities.size !== form.querySelectorAll('input[name="severity"]').length ||
-        c.service || c.account !== null || c.region !== null || c.diff || c.muted || c.terms.length;
+        c.service || c.account !== null || c.region !== null || c.owner !== null || c.diff || c.muted || c.terms.length;
       for (const sec of sections) {
         const visible = c.severities.has(sec.severity) && (!c.service || sec.service === c.service);
         sec.view = visible ? sec.rows.filter((row) => matches(row, c)) : [];
@@ -181,6 +183,7 @@
       const tr = node("tr", "finding");
       tr.dataset.status = status;
       tr.dataset.account = S[row[ACCT]];
+      if (row[OWNER] >= 0) tr.dataset.owner = S[row[OWNER]];
       if (row[DIFFS]) tr.dataset.diff = DIFF[row[DIFFS]];
       const statusCell = node("td", "status");
       statusCell.append(badge(status));
@@ -196,6 +199,7 @@
       const arn = fill(row[ARN], rid);
       if (arn) resource.append(node("span", "arn", arn));
       resource.append(node("span", "rtype", S[row[TYPE]]));
+      if (row[OWNER] >= 0) resource.append(node("span", "rtype owner", `owner: ${S[row[OWNER]]}`));
       const diff = node("td", "diff");
       if (row[DIFFS]) diff.append(node("span", `change change-${DIFF[row[DIFFS]]}`, DIFF[row[DIFFS]]));
       const age = node("td", "num age", row[AGE] >= 0 ? `${row[AGE]} d` : "");

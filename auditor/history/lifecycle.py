@@ -78,13 +78,19 @@ def _covers(scan: ScanRow, life: Lifecycle) -> bool:
     )
 
 
-def build_timeline(history: History, since: datetime | None = None) -> Timeline:
+def build_timeline(
+    history: History,
+    since: datetime | None = None,
+    scope: str | None = None,
+    until: datetime | None = None,
+) -> Timeline:
     """Lifecycles from the whole history (so first_seen is true); trend points and mean time
-    to fix only for the scans started at or after `since`."""
+    to fix only for the scans started at or after `since`. With `scope`, only that series of
+    scans (same accounts and regions) is read; with `until`, none started after it."""
     lifecycles: dict[str, Lifecycle] = {}
     trend: list[TrendPoint] = []
     durations: dict[Severity, list[float]] = defaultdict(list)
-    scans = history.scans()
+    scans = [s for s in history.scans(scope=scope) if until is None or s.started_at <= until]
     for scan in scans:
         rows = {row.id: row for row in history.findings(scan.seq)}
         opened, reopened, fixed = _advance(lifecycles, scan, rows)

@@ -5,6 +5,7 @@ is refused before anything is written to it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import zlib
@@ -15,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from auditor import __version__
-from auditor.errors import InputFileError
+from auditor.errors import InputFileError, OutputError
 from auditor.findings import (
     Finding,
     Remediation,
@@ -64,10 +65,13 @@ MIGRATIONS: tuple[str, ...] = (
         muted INTEGER NOT NULL,
         owner TEXT,
         first_seen TEXT,
-        record BLOB,
+        record BLOB REFERENCES records (digest),
         PRIMARY KEY (scan_seq, id)
     ) WITHOUT ROWID;
-    CREATE INDEX findings_by_id ON findings (id);
+    CREATE TABLE records (
+        digest BLOB PRIMARY KEY,
+        body BLOB NOT NULL
+    ) WITHOUT ROWID;
     """,
 )
 
@@ -133,12 +137,14 @@ class History:
     def close(self) -> None:
         self._db.close()
 
-    def scans(self, since: datetime | None = None) -> list[ScanRow]:
-        """The scans held, oldest first (only those started at or after `since`)."""
+    def scans(self, since: datetime | None = None, scope: str | None = None) -> list[ScanRow]:
+        """The scans held, oldest first (only those started at or after `since`, and of
+        `scope` when given)."""
         rows = self._db.execute(
             "SELECT seq, id, started_at, finished_at, accounts, regions, checks, auditor_version "
-            "FROM scans WHERE started_at >= ? ORDER BY started_at, seq",
-            (since.isoformat() if since is not None else "",),
+            "FROM scans WHERE started_at >= ? AND (? IS NULL OR scope = ?) "
+            "ORDER BY started_at, seq",
+            (since.isoformat() if since is not None else "", scope, scope),
         ).fetchall()
         return [_scan_row(row) for row in rows]
 
@@ -186,7 +192,8 @@ class History:
         findings = []
         rows = self._db.execute(
             "SELECT id, check_id, service, account_id, region, resource_id, status, severity, "
-            "muted, first_seen, record FROM findings WHERE scan_seq = ?",
+            "muted, first_seen, body FROM findings LEFT JOIN records ON record = digest "
+            "WHERE scan_seq = ?",
             (scan.seq,),
         )
         for (
@@ -203,7 +210,12 @@ class History:
             rec,
         ) in rows:
             if rec is not None:
-                findings.append(Finding.model_validate_json(zlib.decompress(rec)))
+                full = Finding.model_validate_json(zlib.decompress(rec))
+                findings.append(
+                    full.model_copy(
+                        update={"first_seen": datetime.fromisoformat(first) if first else None}
+                    )
+                )
                 continue
             findings.append(
                 Finding(
@@ -242,12 +254,18 @@ class History:
     def append(self, reports: Sequence[Report]) -> int:
         """Add each report not held yet, all in one transaction; how many were added."""
         added = 0
-        with self._transaction():
-            for report in reports:
-                if self.contains(report.scan.id):
-                    continue
-                self._insert(report)
-                added += 1
+        try:
+            with self._transaction():
+                for report in reports:
+                    if self.contains(report.scan.id):
+                        continue
+                    self._insert(report)
+                    added += 1
+        except sqlite3.Error as exc:  # locked past the busy timeout, disk full, read-only
+            raise OutputError(
+                f"cannot record the scan in history {str(self.path)!r}: {exc}; the reports "
+                "are written, the history is as it was"
+            ) from None
         return added
 
     def _insert(self, report: Report) -> None:
@@ -267,6 +285,11 @@ class History:
             ),
         )
         seq = cursor.lastrowid
+        records = {f.id: _record(f) for f in report.findings if f.status is Status.FAIL}
+        self._db.executemany(
+            "INSERT OR IGNORE INTO records (digest, body) VALUES (?, ?)",
+            ((digest, zlib.compress(body)) for digest, body in records.values()),
+        )
         self._db.executemany(
             "INSERT OR REPLACE INTO findings (scan_seq, id, check_id, service, account_id, "
             "region, resource_id, status, severity, muted, owner, first_seen, record) "
@@ -285,13 +308,22 @@ class History:
                     int(f.muted),
                     f.owner,
                     f.first_seen.isoformat() if f.first_seen is not None else None,
-                    zlib.compress(f.model_dump_json().encode())
-                    if f.status is Status.FAIL
-                    else None,
+                    records[f.id][0] if f.id in records else None,
                 )
                 for f in report.findings
             ),
         )
+
+    @contextmanager
+    def preview(self, report: Report) -> Iterator[History]:
+        """The history as if `report` were in it, for reading only: nothing is kept."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if not self.contains(report.scan.id):
+                self._insert(report)
+            yield self
+        finally:
+            self._db.execute("ROLLBACK")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -304,6 +336,13 @@ class History:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+
+def _record(finding: Finding) -> tuple[bytes, bytes]:
+    """A FAIL's full record without what changes from scan to scan (kept in columns), so a
+    finding that stays the same is stored once however many scans see it."""
+    body = finding.model_dump_json(exclude={"first_seen", "diff_state"}).encode()
+    return hashlib.sha256(body).digest()[:16], body
 
 
 def _scan_row(row: Sequence[object]) -> ScanRow:
@@ -374,11 +413,21 @@ def _prepare(db: sqlite3.Connection, shown: str) -> None:
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-    except sqlite3.DatabaseError:
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise _not_ours(shown) from None
         raise InputFileError(
-            f"history {shown} is not an auditor history (not a SQLite database, or a damaged "
-            "one); it was left untouched"
+            f"history {shown} stayed locked by another writer; try again when it is done"
         ) from None
+    except sqlite3.DatabaseError:
+        raise _not_ours(shown) from None
+
+
+def _not_ours(shown: str) -> InputFileError:
+    return InputFileError(
+        f"history {shown} is not an auditor history (not a SQLite database, or a damaged "
+        "one); it was left untouched"
+    )
 
 
 def _identity(db: sqlite3.Connection) -> tuple[int, int]:

@@ -126,6 +126,8 @@ def asff_finding(
     }
     if finding.diff_state is not None:
         product_fields["auditor/DiffState"] = finding.diff_state.value
+    if finding.owner is not None:
+        product_fields["auditor/Owner"] = _clip(finding.owner, _TEXT)
     asff: dict[str, JsonValue] = {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": f"auditor/{account}/{finding.id}",

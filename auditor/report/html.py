@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jinja2
 from pydantic import JsonValue
@@ -23,6 +24,9 @@ from auditor.checkapi import FRAMEWORKS
 from auditor.findings import DiffState, Finding, Remediation, Report, Severity, Status
 from auditor.report import meeting
 from auditor.report.html_rows import RowEncoder, script_json
+
+if TYPE_CHECKING:
+    from auditor.history.meeting import HistoryView
 
 # Inside a check group: confirmed failures, then what could not be judged, then passes.
 _STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.PASS: 2}
@@ -186,7 +190,8 @@ def _rows_payload(report: Report, groups: list[CheckGroup]) -> dict[str, JsonVal
     return encoder.payload()
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, history: HistoryView | None = None) -> str:
+    """The page; with `history` (a view of the scan history), its section "Over time" too."""
     findings = report.findings
     groups = check_groups(findings)
     judged_checks = {g.check_id for g in groups}
@@ -217,10 +222,12 @@ def render_html(report: Report) -> str:
             severities=[s for s in _SEVERITIES if any(g.severity is s for g in groups)],
             services=sorted(t.key for t in services),
             regions=sorted({f.region for f in findings}),
+            owners=sorted({f.owner for f in findings if f.owner is not None}),
             duration=_duration((report.scan.finished_at - report.scan.started_at).total_seconds()),
             api_calls=sum(report.scan.api_calls.values()),
             frameworks=FRAMEWORKS,
             rows=script_json(_rows_payload(report, groups)),
             fixed_limit=50,
+            history=history,
         )
     )

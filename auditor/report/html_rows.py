@@ -6,7 +6,7 @@ contains the row's resource id is stored as a template (the id replaced by U+000
 "Table orders has no TTL" and "Table users has no TTL" share one entry.
 
 Each row: [status, resource id, ARN template, type, account, region, message template,
-evidence template, diff state, age in days, mute, tags] — indexes into `strings` (or -1),
+evidence template, diff state, age in days, mute, tags, owner] — indexes into `strings` (or -1),
 except the resource id itself, status (0 FAIL, 1 ERROR, 2 PASS) and diff state (0 none,
 1 new, 2 unchanged, 3 fixed).
 """
@@ -89,6 +89,7 @@ class RowEncoder:
             age_days(f.first_seen, self._now),
             self._mute(f.mute if f.muted else None),
             -1 if tags is None else s.add(_COMPACT.encode(tags)),
+            -1 if f.owner is None else s.add(f.owner),
         ]
 
     def add_check(self, check_id: str, findings: list[Finding]) -> None:

@@ -34,6 +34,7 @@ def _case(suite: ET.Element, f: Finding) -> None:
             _text(f.message),
             f"severity: {f.severity.value}",
             f"resource: {_text(f.resource.arn or f.resource.id)} ({f.resource.type})",
+            f"owner: {_text(f.owner or 'unowned')}",
         )
     )
     if f.status is Status.FAIL and f.muted and f.mute is not None:

@@ -127,6 +127,7 @@ def detection_finding(
             "diff_state": finding.diff_state.value if finding.diff_state else None,
             "muted": finding.muted,
             "mute": finding.mute.model_dump(mode="json") if finding.mute else None,
+            "owner": finding.owner,
         },
     }
 

@@ -45,9 +45,18 @@ def finish(report: Report, settings: ReportSettings) -> Report:
     return stamp_first_seen(report)
 
 
-def render_all(report: Report, formats: tuple[str, ...]) -> dict[str, bytes]:
+def render_all(
+    report: Report, formats: tuple[str, ...], history: History | None = None
+) -> dict[str, bytes]:
     # Everything is rendered before anything is written: a renderer bug leaves no partial set.
-    return {fmt: renderer(fmt)(report).encode() for fmt in formats}
+    rendered = {fmt: renderer(fmt)(report).encode() for fmt in formats if fmt != "html"}
+    if "html" in formats:
+        from auditor.history.meeting import history_view
+        from auditor.report.html import render_html
+
+        view = history_view(report, history) if history is not None else None
+        rendered["html"] = render_html(report, view).encode()
+    return {fmt: rendered[fmt] for fmt in formats}
 
 
 def gate(report: Report, settings: ReportSettings) -> int:

@@ -103,6 +103,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, JsonValue]:
             "accountId": finding.account_id,
             "region": finding.region,
             "resourceType": resource.type,
+            "owner": finding.owner,
             "evidence": finding.evidence,
         },
     }

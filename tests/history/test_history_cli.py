@@ -264,3 +264,15 @@ def test_a_folder_of_reports_is_imported_on_first_use(tmp_path: Path, port: int)
         str(folder / "2026-01" / "auditor-report.json"),
     )
     assert again.code == 0 and "0 scan(s) added, 1 already held" in again.stdout
+
+
+def test_history_without_a_file_or_with_a_missing_one_is_one_line(tmp_path: Path) -> None:
+    for args, says in (
+        (["history"], "history needs a file"),
+        (["history", str(tmp_path / "absent.db")], "no such file"),
+        (["history", str(tmp_path / "x.db"), "--since", "soon"], "--since 'soon'"),
+    ):
+        result = run_auditor(tmp_path, *args)
+        assert result.code == 2 and says in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "absent.db").exists() and not (tmp_path / "x.db").exists()

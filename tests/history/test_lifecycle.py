@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from auditor.errors import InputFileError, OutputError
 from auditor.findings import Finding, Report, Severity, Status
+from auditor.history import store as store_module
 from auditor.history.lifecycle import build_timeline
 from auditor.history.store import History, open_history
 from tests.report_factory import make_finding, make_report
@@ -118,3 +121,34 @@ def test_the_baseline_is_the_previous_scan_of_the_same_scope(history: History) -
     assert kept["AdminAll"] == admin(Status.FAIL).model_copy(update={"first_seen": None})
     assert kept["orders"].status is Status.PASS and kept["orders"].id == orders(Status.PASS).id
     assert history.previous(at(-1, [])) is None
+
+
+def test_a_history_locked_past_the_busy_timeout_is_one_error_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.2)
+    path = tmp_path / "h.db"
+    writer = open_history(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with pytest.raises(InputFileError, match="stayed locked by another writer"):
+            open_history(path)
+        with pytest.raises(OutputError, match=r"cannot record the scan in history .*locked"):
+            writer.append([at(0, [orders(Status.FAIL)])])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert writer.scans() == []
+    writer.close()
+
+
+def test_the_meeting_view_of_an_older_report_stops_at_it(history: History) -> None:
+    from auditor.history.meeting import history_view
+
+    day10 = at(10, [orders(Status.PASS), admin(Status.FAIL), alarm(Status.ERROR)])
+    view = history_view(day10, history)
+    assert [p.scan.id for p in view.trend] == ["scan-day-0", "scan-day-10"]
+    assert [life.resource_id for life in view.fixed] == ["orders"]
+    assert view.reopened == [] and view.new == []
+    assert [s.id for s in history.scans()] == [f"scan-day-{d}" for d in (0, 10, 20, 25)]
