@@ -16,6 +16,7 @@ from unittest import mock
 from auditor.checkapi import Check, Scope, Verdict
 from auditor.models import CollectionError, ScopeSnapshot
 from checks.cloudtrail import cloudtrail_multi_region_enabled
+from checks.cloudwatch import cloudwatch_alarm_has_action
 from checks.kms import kms_key_rotation_enabled
 from checks.rds import rds_cluster_multi_az
 from tests.support.stubbed import StubbedPool, collect_stubbed
@@ -28,7 +29,7 @@ def fixture(name: str) -> dict[str, Any]:
     return loaded
 
 
-def replay(name: str) -> tuple[ScopeSnapshot, StubbedPool]:
+def replay(name: str) -> ScopeSnapshot:
     """Queue the fixture's answers, run the collector of its dataset; the scope it gives."""
     data = fixture(name)
     pool = StubbedPool()
@@ -37,13 +38,19 @@ def replay(name: str) -> tuple[ScopeSnapshot, StubbedPool]:
         if "error" in answer:
             pool.refuse(answer["service"], answer["operation"], answer["error"], region)
         else:
-            pool.answer(answer["service"], answer["operation"], answer["response"], region)
+            pool.answer(
+                answer["service"],
+                answer["operation"],
+                answer["response"],
+                region,
+                answer.get("params"),
+            )
     scope_region = data.get("scope", "us-east-1")
     # One detail read at a time, so per-resource answers are taken in the list's order.
     with mock.patch("auditor.collectors.base.DETAIL_READS_AT_ONCE", 1):
         scopes = collect_stubbed(pool, [data["dataset"]])
     pool.assert_all_answered()
-    return scopes[scope_region], pool
+    return scopes[scope_region]
 
 
 def dataset(scope: ScopeSnapshot, name: str) -> list[Any]:
@@ -65,7 +72,7 @@ def test_fixtures_name_their_reference_page() -> None:
 
 
 def test_member_account_keeps_organization_trail_from_describe_trails_without_a_gap() -> None:
-    scope, _ = replay("cloudtrail_organization_trail")
+    scope = replay("cloudtrail_organization_trail")
 
     [trail] = dataset(scope, "cloudtrail_trails")
     assert trail.arn == "arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit"
@@ -85,7 +92,7 @@ def verdicts(
 
 
 def test_member_account_region_passes_on_the_organization_trail() -> None:
-    scope, _ = replay("cloudtrail_organization_trail")
+    scope = replay("cloudtrail_organization_trail")
     [verdict] = verdicts(cloudtrail_multi_region_enabled, scope)
 
     assert verdict.status.value == "PASS"
@@ -100,7 +107,7 @@ def test_member_account_region_passes_on_the_organization_trail() -> None:
 def test_key_with_only_customer_master_key_spec_is_judged_and_one_with_neither_is_an_error() -> (
     None
 ):
-    scope, _ = replay("kms_key_specs")
+    scope = replay("kms_key_specs")
 
     legacy, unknown, current = dataset(scope, "kms_keys")
     assert not isinstance(legacy.details, CollectionError)
@@ -126,7 +133,7 @@ def test_key_with_only_customer_master_key_spec_is_judged_and_one_with_neither_i
 
 
 def test_replication_groups_without_arn_keep_their_dataset_with_built_arns() -> None:
-    scope, _ = replay("elasticache_replication_groups_without_arn")
+    scope = replay("elasticache_replication_groups_without_arn")
 
     [group] = dataset(scope, "elasticache_replication_groups")
     assert (
@@ -142,7 +149,7 @@ def test_replication_groups_without_arn_keep_their_dataset_with_built_arns() -> 
 
 
 def test_cache_clusters_without_arn_keep_their_dataset_with_built_arns() -> None:
-    scope, _ = replay("elasticache_cache_clusters_without_arn")
+    scope = replay("elasticache_cache_clusters_without_arn")
 
     [cluster] = dataset(scope, "elasticache_cache_clusters")
     assert cluster.arn == "arn:aws:elasticache:us-east-1:123456789012:cluster:my-mem-cluster"
@@ -151,7 +158,7 @@ def test_cache_clusters_without_arn_keep_their_dataset_with_built_arns() -> None
 
 
 def test_db_instances_without_arn_keep_their_dataset_with_built_arns() -> None:
-    scope, _ = replay("rds_without_arns")
+    scope = replay("rds_without_arns")
 
     [instance] = dataset(scope, "rds_db_instances")
     assert instance.arn == "arn:aws:rds:us-east-1:123456789012:db:mydbinstancecf"
@@ -160,7 +167,7 @@ def test_db_instances_without_arn_keep_their_dataset_with_built_arns() -> None:
 
 
 def test_db_snapshots_without_arn_keep_their_dataset_with_built_arns() -> None:
-    scope, _ = replay("rds_snapshots_without_arns")
+    scope = replay("rds_snapshots_without_arns")
 
     snapshots = {s.identifier: s for s in dataset(scope, "rds_db_snapshots")}
     assert snapshots["mydbsnapshot"].arn == (
@@ -174,7 +181,7 @@ def test_db_snapshots_without_arn_keep_their_dataset_with_built_arns() -> None:
 
 
 def test_aurora_serverless_v1_cluster_is_read_and_fails_multi_az_as_serverless() -> None:
-    scope, _ = replay("rds_aurora_serverless_v1")
+    scope = replay("rds_aurora_serverless_v1")
 
     reports, orders = dataset(scope, "rds_db_clusters")
     assert (reports.engine_mode, reports.members) == ("serverless", [])
@@ -187,3 +194,22 @@ def test_aurora_serverless_v1_cluster_is_read_and_fails_multi_az_as_serverless()
     assert found["reports"].status.value == "FAIL"
     assert "Aurora Serverless v1 (EngineMode serverless)" in found["reports"].message
     assert found["orders"].status.value == "PASS"
+
+
+# --- CloudWatch --------------------------------------------------------------------------------
+
+
+def test_composite_alarms_are_read_with_their_rule_and_page_for_the_metric_alarm() -> None:
+    scope = replay("cloudwatch_composite_alarms")
+
+    cpu, page = dataset(scope, "cloudwatch_metric_alarms")
+    assert (cpu.name, cpu.alarm_rule, cpu.alarm_actions) == ("orders-db-cpu", None, [])
+    assert cpu.watches("AWS/RDS", "DBInstanceIdentifier", "orders-db")
+    assert page.name == "orders-page"
+    assert page.alarm_rule is not None and page.alarm_rule.startswith('ALARM("orders-db-cpu")')
+    assert (page.namespace, page.dimensions) == (None, [])
+    assert page.alarm_actions == ["arn:aws:sns:us-east-1:123456789012:oncall"]
+
+    found = {v.resource.id: v for v in verdicts(cloudwatch_alarm_has_action, scope)}
+    assert found["orders-db-cpu"].status.value == "PASS"
+    assert found["orders-db-cpu"].evidence["acting_composites"] == ["orders-page"]

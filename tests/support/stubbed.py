@@ -48,9 +48,16 @@ class StubbedPool(ClientPool):
         return self.stubbers[(service, region)]
 
     def answer(
-        self, service: str, operation: str, response: dict[str, Any], region: str = "us-east-1"
+        self,
+        service: str,
+        operation: str,
+        response: dict[str, Any],
+        region: str = "us-east-1",
+        params: dict[str, Any] | None = None,
     ) -> None:
-        self.stub(service, region).add_response(_method(self, service, region, operation), response)
+        """Queue `response`; with `params`, the request must carry exactly those."""
+        method = _method(self, service, region, operation)
+        self.stub(service, region).add_response(method, response, params)
 
     def refuse(
         self, service: str, operation: str, code: str, region: str = "us-east-1", status: int = 400
