@@ -19,7 +19,7 @@ from auditor.datasets import (
     LOGS_METRIC_FILTERS,
     RDS_DB_INSTANCES,
 )
-from auditor.findings import Remediation, ResourceRef, Severity
+from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, Dashboard, MetricAlarm, MetricFilter, Trail
 from checks.alarm_rules import RuleError, alarm_triggers
 from checks.cloudtrail import owned_here, records_all_management_events
@@ -245,17 +245,20 @@ def cloudwatch_alarm_has_action(scope: Scope) -> Iterable[Verdict]:
     for alarm in alarms:
         parents = acting_parents.get(alarm.name, [])
         if acts(alarm):
-            verdict, outcome = passed, f"acts on {len(alarm.alarm_actions)} target(s) when it fires"
+            status, outcome = (
+                Status.PASS,
+                f"acts on {len(alarm.alarm_actions)} target(s) when it fires",
+            )
         elif parents:
-            verdict = passed
+            status = Status.PASS
             outcome = (
                 f"has no enabled action of its own, but sets off composite alarm {parents[0]}, "
                 "which acts when it fires"
             )
         elif not alarm.actions_enabled:
-            verdict, outcome = failed, "has its actions disabled, so firing does nothing"
+            status, outcome = Status.FAIL, "has its actions disabled, so firing does nothing"
         else:
-            verdict, outcome = failed, "has no action for the ALARM state"
+            status, outcome = Status.FAIL, "has no action for the ALARM state"
         kind = "composite alarm" if alarm.composite else "alarm"
         evidence: dict[str, JsonValue] = {
             "actions_enabled": alarm.actions_enabled,
@@ -263,7 +266,8 @@ def cloudwatch_alarm_has_action(scope: Scope) -> Iterable[Verdict]:
         }
         if parents:
             evidence["acting_composites"] = list[JsonValue](parents)
-        yield verdict(_alarm_ref(alarm), f"CloudWatch {kind} {alarm.name} {outcome}.", **evidence)
+        message = f"CloudWatch {kind} {alarm.name} {outcome}."
+        yield Verdict(status, _alarm_ref(alarm), message, evidence)
 
 
 # --- Security events alarmed through CloudTrail's log group (CIS v3.0 section 4) ------------
