@@ -14,9 +14,10 @@ from typing import Any
 from unittest import mock
 
 from auditor.checkapi import Check, Scope, Verdict
-from auditor.models import CollectionError, ScopeSnapshot
+from auditor.models import CollectionError, IAMAccountSummary, ScopeSnapshot
 from checks.cloudtrail import cloudtrail_multi_region_enabled
 from checks.cloudwatch import cloudwatch_alarm_has_action
+from checks.iam import iam_root_hardware_mfa
 from checks.kms import kms_key_rotation_enabled
 from checks.rds import rds_cluster_multi_az
 from tests.support.stubbed import StubbedPool, collect_stubbed
@@ -213,3 +214,93 @@ def test_composite_alarms_are_read_with_their_rule_and_page_for_the_metric_alarm
     found = {v.resource.id: v for v in verdicts(cloudwatch_alarm_has_action, scope)}
     assert found["orders-db-cpu"].status.value == "PASS"
     assert found["orders-db-cpu"].evidence["acting_composites"] == ["orders-page"]
+
+
+# --- IAM ---------------------------------------------------------------------------------------
+
+
+def test_url_encoded_policy_documents_are_read_as_json() -> None:
+    scope = replay("iam_authorization_details_url_encoded")
+
+    details = scope.iam_authorization_details
+    assert details is not None and not isinstance(details, CollectionError)
+    [alice] = details.users
+    assert alice.group_names == ["Admins"]
+    assert alice.inline_policies[0].document["Statement"][0]["Action"] == "s3:*"
+    [role] = details.roles
+    assert role.assume_role_policy == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    [policy] = details.policies
+    assert (policy.name, policy.default_version_id, policy.attachment_count) == (
+        "create-update-delete-set-managed-policies",
+        "v1",
+        1,
+    )
+    assert policy.default_document["Statement"][0] == {
+        "Effect": "Allow",
+        "Action": "*",
+        "Resource": "*",
+    }
+
+
+def test_credential_report_rows_with_not_supported_no_information_and_na() -> None:
+    scope = replay("iam_credential_report_rows")
+
+    report = scope.iam_credential_report
+    assert report is not None and not isinstance(report, CollectionError)
+    root = report.root
+    assert root is not None and root.arn == "arn:aws:iam::123456789012:root"
+    assert (root.password_enabled, root.password_last_changed, root.mfa_active) == (
+        False,
+        None,
+        True,
+    )
+    assert root.password_last_used is not None and root.password_last_used.year == 2024
+    assert root.access_key_1.active is False and root.access_key_1.last_rotated is None
+    users = {u.user: u for u in report.users}
+    assert users["Alice"].password_enabled is True
+    assert users["Alice"].password_last_used is None  # no_information: never signed in
+    assert users["Alice"].access_key_1.active is True
+    assert users["Alice"].access_key_1.last_used_date is None  # N/A: never used
+    deploy = users["deploy"]
+    assert deploy.access_key_1.last_used_date is not None
+    assert deploy.access_key_1.last_used_date.tzinfo is not None
+    assert deploy.access_key_2.active is True and deploy.access_key_2.last_used_date is None
+
+
+def test_virtual_mfa_devices_keep_their_user_and_only_roots_count_as_roots() -> None:
+    scope = replay("iam_virtual_mfa_devices_users")
+
+    devices = {
+        d.serial_number.rsplit("/", 1)[-1]: d for d in dataset(scope, "iam_virtual_mfa_devices")
+    }
+    assert devices["ExampleMFADevice"].user_arn is None
+    assert devices["phone"].user_arn == "arn:aws:iam::123456789012:root"
+    assert devices["root-account-mfa-device"].user_arn == "arn:aws:iam::123456789012:user/mallory"
+
+    summary = IAMAccountSummary(
+        root_arn="arn:aws:iam::123456789012:root",
+        account_mfa_enabled=True,
+        account_access_keys_present=False,
+    )
+    account = scope.model_copy(update={"iam_account_summary": summary})
+    [verdict] = verdicts(iam_root_hardware_mfa, account)
+    assert verdict.status.value == "FAIL"
+    assert verdict.evidence["root_virtual_mfa_devices"] == ["arn:aws:iam::123456789012:mfa/phone"]
+
+
+def test_account_summary_from_botocores_example() -> None:
+    scope = replay("iam_account_summary")
+
+    summary = scope.iam_account_summary
+    assert summary is not None and not isinstance(summary, CollectionError)
+    assert (summary.account_mfa_enabled, summary.account_access_keys_present) == (False, True)
+    assert summary.root_arn == "arn:aws:iam::123456789012:root"
