@@ -37,7 +37,8 @@ def replay(name: str) -> ScopeSnapshot:
     for answer in data["answers"]:
         region = answer.get("region", "us-east-1")
         if "error" in answer:
-            pool.refuse(answer["service"], answer["operation"], answer["error"], region)
+            status = answer.get("status", 400)
+            pool.refuse(answer["service"], answer["operation"], answer["error"], region, status)
         else:
             pool.answer(
                 answer["service"],
@@ -304,3 +305,68 @@ def test_account_summary_from_botocores_example() -> None:
     assert summary is not None and not isinstance(summary, CollectionError)
     assert (summary.account_mfa_enabled, summary.account_access_keys_present) == (False, True)
     assert summary.root_arn == "arn:aws:iam::123456789012:root"
+
+
+# --- Lambda, ELBv2, Auto Scaling, EC2 (botocore's examples-1.json, unchanged) --------------------
+
+
+def test_lambda_functions_from_botocores_examples() -> None:
+    scope = replay("lambda_functions")
+
+    hello, mine = dataset(scope, "lambda_functions")
+    assert (hello.name, hello.runtime, hello.package_type) == ("helloworld", "nodejs10.x", "Zip")
+    assert hello.resource_policy.document is None
+    assert hello.event_invoke_configs == []
+    statement = mine.resource_policy.document["Statement"][0]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert [
+        (c.function_arn.rsplit(":", 1)[-1], c.maximum_retry_attempts)
+        for c in mine.event_invoke_configs
+    ] == [
+        ("GREEN", 2),
+        ("BLUE", 0),
+    ]
+
+
+def test_lambda_event_source_mappings_from_botocores_example() -> None:
+    scope = replay("lambda_event_source_mappings")
+
+    [mapping] = dataset(scope, "lambda_event_source_mappings")
+    assert mapping.uuid == "a1b2c3d4-5678-90ab-cdef-11111EXAMPLE"
+    assert mapping.event_source_arn == "arn:aws:sqs:us-west-2:123456789012:mySQSqueue"
+    assert mapping.state == "Enabled"
+
+
+def test_load_balancer_with_listeners_and_attributes_from_botocores_examples() -> None:
+    scope = replay("elbv2_load_balancers")
+
+    [lb] = dataset(scope, "elbv2_load_balancers")
+    assert (lb.name, lb.type, lb.scheme) == ("my-load-balancer", "application", "internet-facing")
+    assert lb.availability_zones == ["us-west-2a", "us-west-2b"]
+    assert lb.security_group_ids == ["sg-5943793c"]
+    [listener] = lb.listeners
+    assert (listener.port, listener.protocol) == (80, "HTTP")
+    assert [a.type for a in listener.default_actions] == ["forward"]
+    assert lb.attributes["deletion_protection.enabled"] == "false"
+
+
+def test_auto_scaling_group_from_botocores_example() -> None:
+    scope = replay("autoscaling_groups")
+
+    [group] = dataset(scope, "autoscaling_groups")
+    assert group.name == "my-auto-scaling-group"
+    assert group.availability_zones == ["us-west-2a", "us-west-2b", "us-west-2c"]
+    assert (group.health_check_type, group.load_balancer_names) == ("EC2", [])
+
+
+def test_network_interface_from_botocores_example() -> None:
+    scope = replay("ec2_network_interfaces")
+
+    [eni] = dataset(scope, "ec2_network_interfaces")
+    assert (eni.id, eni.status, eni.attached_to) == (
+        "eni-e5aa89a3",
+        "in-use",
+        "i-1234567890abcdef0",
+    )
+    assert eni.security_group_ids == ["sg-8637d3e3"]
+    assert eni.requester_managed is False
