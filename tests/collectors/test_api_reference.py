@@ -370,3 +370,120 @@ def test_network_interface_from_botocores_example() -> None:
     )
     assert eni.security_group_ids == ["sg-8637d3e3"]
     assert eni.requester_managed is False
+
+
+# --- EC2, Logs, SNS, DAX, Cognito, API Gateway, S3 Control (API reference examples) ------------
+
+
+def test_security_group_rules_from_the_api_reference_example() -> None:
+    scope = replay("ec2_security_groups")
+
+    [group] = dataset(scope, "ec2_security_groups")
+    assert (group.id, group.name, group.vpc_id) == ("sg-1a2b3c4d", "WebServers", "vpc-1a2b3c4d")
+    web, ssh = group.ingress
+    assert (web.protocol, web.from_port, web.to_port, web.ipv4_ranges) == (
+        "tcp",
+        80,
+        80,
+        ["203.0.113.0/24"],
+    )
+    assert ssh.group_ids == ["111122223333/sg-2a2b3c4d"]  # another account's group
+    [egress] = group.egress
+    assert (egress.protocol, egress.ipv4_ranges) == ("-1", ["0.0.0.0/0"])
+    assert group.tags == {"tier": "web"}
+
+
+def test_log_groups_keep_arn_without_its_star_and_no_retention_as_never_expiring() -> None:
+    scope = replay("logs_log_groups")
+
+    one, two = dataset(scope, "logs_log_groups")
+    assert one.arn == "arn:aws:logs:us-east-1:123456789012:log-group:my-log-group-1"
+    assert (one.retention_days, one.stored_bytes) == (14, 1048576)
+    assert two.arn == "arn:aws:logs:us-east-1:123456789012:log-group:my-log-group-2"
+    assert two.retention_days is None
+    assert two.kms_key_id is not None and two.kms_key_id.endswith("1234567890ab")
+
+
+def test_metric_filters_from_the_api_reference_example() -> None:
+    scope = replay("logs_metric_filters")
+
+    [found] = dataset(scope, "logs_metric_filters")
+    assert (found.name, found.log_group_name) == ("exampleFilterName", "exampleLogGroupName")
+    assert [(m.namespace, m.name) for m in found.metrics] == [("MyApp", "Volume")]
+
+
+def test_sns_topic_policy_attribute_is_read_as_json() -> None:
+    scope = replay("sns_topics")
+
+    [topic] = dataset(scope, "sns_topics")
+    assert topic.name == "My-Topic"
+    assert topic.attributes.kms_master_key_id is None
+    [statement] = topic.attributes.policy["Statement"]
+    assert statement["Principal"] == {"AWS": "*"}
+    assert statement["Condition"] == {"StringLike": {"AWS:SourceArn": "arn:aws:*:*:698519295917:*"}}
+
+
+def test_dax_cluster_from_the_api_reference_shape() -> None:
+    scope = replay("dax_clusters")
+
+    [cluster] = dataset(scope, "dax_clusters")
+    assert (cluster.name, cluster.total_nodes) == ("daxcluster", 2)
+    assert [n.availability_zone for n in cluster.nodes] == ["us-east-1a", "us-east-1b"]
+    assert (cluster.encrypted_at_rest, cluster.endpoint_encryption) == (True, "TLS")
+    assert cluster.security_group_ids == ["sg-1af6e36e"]
+
+
+def test_cognito_user_pool_from_the_api_reference_examples() -> None:
+    scope = replay("cognito_user_pools")
+
+    [pool] = dataset(scope, "cognito_user_pools")
+    assert pool.arn == "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_EXAMPLE1"
+    assert (pool.settings.mfa_configuration, pool.settings.advanced_security_mode) == (
+        "OPTIONAL",
+        "ENFORCED",
+    )
+
+
+def test_rest_api_stage_from_the_api_reference_example() -> None:
+    scope = replay("apigateway_rest_apis")
+
+    [api] = dataset(scope, "apigateway_rest_apis")
+    assert api.arn == "arn:aws:apigateway:us-east-1::/restapis/fugvjdxtri"
+    [stage] = api.stages
+    assert stage.arn == "arn:aws:apigateway:us-east-1::/restapis/fugvjdxtri/stages/prod"
+    assert (stage.tracing_enabled, stage.cache_cluster_enabled) == (True, False)
+    assert (
+        stage.access_log_destination == "arn:aws:logs:us-east-1:123456789012:log-group:api-access"
+    )
+    assert stage.web_acl_arn is not None
+    [setting] = stage.method_settings
+    assert (setting.method_path, setting.logging_level) == ("*/*", "ERROR")
+
+
+def test_http_api_stages_and_routes_from_the_api_reference() -> None:
+    scope = replay("apigateway_v2_apis")
+
+    [api] = dataset(scope, "apigateway_v2_apis")
+    assert (api.name, api.protocol_type) == ("http-api", "HTTP")
+    [stage] = api.stages
+    assert (stage.name, stage.access_log_destination) == ("$default", None)
+    assert [(r.route_key, r.authorization_type) for r in api.routes] == [
+        ("GET /pets", "JWT"),
+        ("$default", "NONE"),
+    ]
+
+
+def test_account_never_configuring_block_public_access_has_all_four_off() -> None:
+    scope = replay("s3control_public_access_block")
+
+    block = scope.s3_account_public_access_block
+    assert block is not None and not isinstance(block, CollectionError)
+    assert block.settings.configured is False
+    assert not any(
+        (
+            block.settings.block_public_acls,
+            block.settings.ignore_public_acls,
+            block.settings.block_public_policy,
+            block.settings.restrict_public_buckets,
+        )
+    )
