@@ -20,7 +20,7 @@ from checks.cloudwatch import cloudwatch_alarm_has_action
 from checks.iam import iam_root_hardware_mfa
 from checks.kms import kms_key_rotation_enabled
 from checks.rds import rds_cluster_multi_az
-from tests.support.stubbed import StubbedPool, collect_stubbed
+from tests.support.stubbed import AnswerBook, StubbedPool, collect_stubbed
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "api_reference"
 
@@ -33,6 +33,10 @@ def fixture(name: str) -> dict[str, Any]:
 def replay(name: str) -> ScopeSnapshot:
     """Queue the fixture's answers, run the collector of its dataset; the scope it gives."""
     data = fixture(name)
+    regions = tuple(data.get("regions", ["us-east-1"]))
+    if data.get("book"):
+        book = AnswerBook(data["answers"])
+        return collect_stubbed(book, [data["dataset"]], regions)[data.get("scope", "us-east-1")]
     pool = StubbedPool()
     for answer in data["answers"]:
         region = answer.get("region", "us-east-1")
@@ -487,3 +491,31 @@ def test_account_never_configuring_block_public_access_has_all_four_off() -> Non
             block.settings.restrict_public_buckets,
         )
     )
+
+
+# --- S3 (an answer book: the collector's order of reads is not part of the fixture) -------------
+
+
+def test_bucket_locations_null_and_eu_are_us_east_1_and_eu_west_1() -> None:
+    scope = replay("s3_bucket_locations")
+
+    buckets = {b.name: b for b in dataset(scope, "s3_buckets")}
+    plain, legacy = buckets["amzn-s3-demo-bucket1"], buckets["amzn-s3-demo-eu-legacy"]
+    assert plain.region == "us-east-1"  # LocationConstraint null
+    assert legacy.region == "eu-west-1"  # LocationConstraint EU
+    assert plain.lifecycle_rules == []
+    [rule] = legacy.lifecycle_rules
+    assert (rule.id, rule.status, rule.prefix, rule.expiration_days) == (
+        "TestOnly",
+        "Enabled",
+        "documents/",
+        3650,
+    )
+    assert plain.versioning is not None and not isinstance(plain.versioning, CollectionError)
+    assert plain.versioning.status == ""
+    assert legacy.versioning is not None and not isinstance(legacy.versioning, CollectionError)
+    assert legacy.versioning.enabled
+    assert plain.policy is not None and not isinstance(plain.policy, CollectionError)
+    assert plain.policy.document is None
+    assert legacy.policy is not None and not isinstance(legacy.policy, CollectionError)
+    assert legacy.policy.document["Statement"][0]["Sid"] == "TLSOnly"
