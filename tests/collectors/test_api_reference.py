@@ -519,3 +519,36 @@ def test_bucket_locations_null_and_eu_are_us_east_1_and_eu_west_1() -> None:
     assert plain.policy.document is None
     assert legacy.policy is not None and not isinstance(legacy.policy, CollectionError)
     assert legacy.policy.document["Statement"][0]["Sid"] == "TLSOnly"
+
+
+# --- DynamoDB and SQS (answer books) -------------------------------------------------------------
+
+
+def test_table_made_before_billing_modes_is_provisioned_with_its_targets() -> None:
+    scope = replay("dynamodb_tables")
+
+    [table] = dataset(scope, "dynamodb_tables")
+    assert (table.name, table.billing_mode, table.table_class) == (
+        "Music",
+        "PROVISIONED",
+        "STANDARD",
+    )
+    assert (table.read_capacity_units, table.write_capacity_units) == (5, 5)
+    assert (table.ttl.status, table.ttl.attribute_name) == ("ENABLED", "expiresAt")
+    assert table.point_in_time_recovery.status == "ENABLED"
+    assert table.point_in_time_recovery.recovery_period_days == 35
+    [target] = table.scalable_targets
+    assert target.scalable_dimension == "dynamodb:table:ReadCapacityUnits"
+    assert [p.name for p in target.policies] == ["music-read"]
+
+
+def test_queue_attributes_are_strings_and_the_redrive_policy_is_json() -> None:
+    scope = replay("sqs_queues")
+
+    [queue] = dataset(scope, "sqs_queues")
+    assert queue.arn == "arn:aws:sqs:us-east-1:123456789012:MyQueue"
+    assert queue.attributes.sqs_managed_sse is True
+    assert queue.attributes.dead_letter_target_arn == (
+        "arn:aws:sqs:us-east-1:123456789012:MyDeadLetterQueue"
+    )
+    assert queue.attributes.max_receive_count == 1000
