@@ -214,7 +214,8 @@ def _alarm_ref(alarm: MetricAlarm) -> ResourceRef:
         "Study materials (Monitoring, the Duolingo DynamoDB case study and the purpose-built "
         "databases talk): an alarm exists to notify someone, as in the Duolingo DynamoDB case "
         "study's CPU >= 80% alarm that sends to an SNS topic; one with no action, or with actions "
-        "disabled, changes state and nobody hears it."
+        "disabled, changes state and nobody hears it. An alarm whose ALARM state sets off a "
+        "composite alarm that acts (AWS's advice for cutting alarm noise) is heard through it."
     ),
     remediation=Remediation(
         console=(

@@ -206,6 +206,7 @@ def test_aurora_serverless_v1_cluster_is_read_and_fails_multi_az_as_serverless()
 
 
 def test_composite_alarms_are_read_with_their_rule_and_page_for_the_metric_alarm() -> None:
+    # moto 5.2 does not implement PutCompositeAlarm, so the answer is stubbed.
     scope = replay("cloudwatch_composite_alarms")
 
     cpu, page = dataset(scope, "cloudwatch_metric_alarms")
