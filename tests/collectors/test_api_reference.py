@@ -553,3 +553,32 @@ def test_queue_attributes_are_strings_and_the_redrive_policy_is_json() -> None:
         "arn:aws:sqs:us-east-1:123456789012:MyDeadLetterQueue"
     )
     assert queue.attributes.max_receive_count == 1000
+
+
+def test_customer_key_with_a_spec_botocore_does_not_know_is_an_error() -> None:
+    # A spec newer than this botocore (or garbled) cannot say whether the key can rotate.
+    key_id = "0d990263-018e-4e65-a703-eff731de951e"
+    pool = StubbedPool()
+    arn = f"arn:aws:kms:us-east-1:123456789012:key/{key_id}"
+    pool.answer("kms", "ListKeys", {"Keys": [{"KeyArn": arn, "KeyId": key_id}], "Truncated": False})
+    pool.answer(
+        "kms",
+        "DescribeKey",
+        {
+            "KeyMetadata": {
+                "KeyId": key_id,
+                "Arn": arn,
+                "KeyManager": "CUSTOMER",
+                "KeySpec": "QUANTUM_SAFE_9000",
+                "KeyState": "Enabled",
+                "Origin": "AWS_KMS",
+            }
+        },
+    )
+
+    [key] = dataset(collect_stubbed(pool, ["kms_keys"])["us-east-1"], "kms_keys")
+
+    pool.assert_all_answered()
+    assert isinstance(key.details, CollectionError)
+    assert key.details.error_code == "UnknownKeySpec"
+    assert "QUANTUM_SAFE_9000" in key.details.message
