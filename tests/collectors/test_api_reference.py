@@ -15,6 +15,7 @@ from unittest import mock
 
 from auditor.checkapi import Check, Scope, Verdict
 from auditor.models import CollectionError, IAMAccountSummary, ScopeSnapshot
+from auditor.registry import load_collectors
 from checks.cloudtrail import cloudtrail_multi_region_enabled
 from checks.cloudwatch import cloudwatch_alarm_has_action
 from checks.iam import iam_root_hardware_mfa
@@ -63,6 +64,11 @@ def dataset(scope: ScopeSnapshot, name: str) -> list[Any]:
     value = getattr(scope, name)
     assert isinstance(value, list), value
     return value
+
+
+def test_every_collector_has_a_fixture() -> None:
+    covered = {json.loads(path.read_text())["dataset"] for path in FIXTURES.glob("*.json")}
+    assert sorted(set(load_collectors()) - covered) == []
 
 
 def test_fixtures_name_their_reference_page() -> None:
@@ -582,3 +588,34 @@ def test_customer_key_with_a_spec_botocore_does_not_know_is_an_error() -> None:
     assert isinstance(key.details, CollectionError)
     assert key.details.error_code == "UnknownKeySpec"
     assert "QUANTUM_SAFE_9000" in key.details.message
+
+
+# --- CloudWatch dashboards, DynamoDB usage, RDS Proxy ------------------------------------------
+
+
+def test_dashboard_regions_from_the_body_structure_example() -> None:
+    scope = replay("cloudwatch_dashboards")
+
+    [board] = dataset(scope, "cloudwatch_dashboards")
+    assert (board.name, board.arn) == ("ops", "arn:aws:cloudwatch::123456789012:dashboard/ops")
+    assert board.regions == ["eu-west-1", "us-east-1"]
+
+
+def test_table_usage_sums_the_metric_data_results() -> None:
+    scope = replay("dynamodb_table_usage")
+
+    [usage] = dataset(scope, "dynamodb_table_usage")
+    assert usage.table_name == "Music"
+    assert (usage.consumed_read_units, usage.consumed_write_units) == (86400.0, 4320.0)
+
+
+def test_db_proxy_and_its_target_from_the_api_reference_shapes() -> None:
+    scope = replay("rds_db_proxies")
+
+    [proxy] = dataset(scope, "rds_db_proxies")
+    assert (proxy.name, proxy.engine_family, proxy.status) == (
+        "orders-proxy",
+        "POSTGRESQL",
+        "available",
+    )
+    assert [(t.type, t.resource_id) for t in proxy.targets] == [("RDS_INSTANCE", "orders")]
