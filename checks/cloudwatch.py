@@ -556,6 +556,19 @@ def _event_verdict(
                 matching_filters=[f.name],
                 notifying_alarms=list[JsonValue](notifying),
             )
+        paging = _composites_notifying(alarms) if watching else {}
+        through = sorted(a.name for a in watching if a.name in paging)
+        if through:
+            return passed(
+                ref,
+                f"{event.described} (CIS {event.cis}) are counted by metric filter {f.name} on "
+                f"log group {f.log_group_name}, and alarm {through[0]} sets off composite alarm "
+                f"{paging[through[0]][0]}, which notifies an SNS topic.",
+                log_groups=list[JsonValue](groups),
+                matching_filters=[f.name],
+                notifying_alarms=list[JsonValue](through),
+                notifying_composites={name: list[JsonValue](paging[name]) for name in through},
+            )
         silent.update({a.name: _why_silent(a) for a in watching})
         if not watching:
             gaps.append(f"no alarm watches the metric of filter {f.name}")

@@ -522,3 +522,19 @@ def test_resource_coverage_counts_a_metric_alarm_paging_through_a_composite() ->
     )
     assert paged.evidence["notifying_composites"] == {"orders-cpu": ["db-page"]}
     assert unpaged.status is Status.FAIL
+
+
+def test_security_event_alarm_paging_through_a_composite_passes() -> None:
+    silent = alarm_on("4.3", alarm_actions=[])
+    page = composite("security-page", 'ALARM("cis-4.3-alarm")')
+
+    verdicts = events(monitoring([audit_trail()], [metric_filter("4.3")], [silent, page]))
+
+    root = verdicts["cis-4.3-root-account-usage"]
+    assert root.status is Status.PASS
+    assert root.message == (
+        "Uses of the root user (CIS 4.3) are counted by metric filter cis-4.3 on log group "
+        "/org/cloudtrail, and alarm cis-4.3-alarm sets off composite alarm security-page, which "
+        "notifies an SNS topic."
+    )
+    assert root.evidence["notifying_composites"] == {"cis-4.3-alarm": ["security-page"]}
