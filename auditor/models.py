@@ -330,6 +330,9 @@ class AccountPublicAccessBlock(Model):
 
 
 class MetricAlarm(Model):
+    """A CloudWatch alarm: a metric alarm, or a composite alarm (alarm_rule set), whose state
+    follows the alarms its rule names and which has no metric of its own."""
+
     arn: str
     name: str
     namespace: str | None = None
@@ -344,6 +347,15 @@ class MetricAlarm(Model):
     ok_actions: list[str] = Field(default_factory=list)
     insufficient_data_actions: list[str] = Field(default_factory=list)
     state: str = ""
+    alarm_rule: str | None = Field(
+        default=None,
+        description='A composite alarm\'s AlarmRule (ALARM("name") AND NOT OK(arn) ...); None: '
+        "a metric alarm.",
+    )
+
+    @property
+    def composite(self) -> bool:
+        return self.alarm_rule is not None
 
     def watches(self, namespace: str, dimension: str, value: str) -> bool:
         if self.namespace is not None and self.namespace != namespace:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from pydantic import JsonValue
@@ -19,8 +19,9 @@ from auditor.datasets import (
     LOGS_METRIC_FILTERS,
     RDS_DB_INSTANCES,
 )
-from auditor.findings import Remediation, ResourceRef, Severity
+from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, Dashboard, MetricAlarm, MetricFilter, Trail
+from checks.alarm_rules import RuleError, alarm_triggers
 from checks.cloudtrail import owned_here, records_all_management_events
 from checks.logs import RequiredPattern, conditions
 
@@ -49,12 +50,44 @@ def notifies_people(alarm: MetricAlarm) -> bool:
     return alarm.actions_enabled and any(is_sns_topic(a) for a in alarm.alarm_actions)
 
 
+def acts(alarm: MetricAlarm) -> bool:
+    """Actions enabled, and at least one action for the ALARM state."""
+    return alarm.actions_enabled and bool(alarm.alarm_actions)
+
+
 def _why_silent(alarm: MetricAlarm) -> str:
     if not alarm.actions_enabled:
         return "actions disabled"
     if not alarm.alarm_actions:
         return "no ALARM action"
     return "no ALARM action publishes to an SNS topic"
+
+
+def escalations(
+    alarms: Sequence[MetricAlarm], answers: Callable[[MetricAlarm], bool]
+) -> dict[str, list[str]]:
+    """For each alarm name, the composite alarms that `answers` for it: a composite for which
+    `answers` holds and whose rule names the alarm (by name or ARN) as setting it off, directly
+    or through other composites. A rule that does not parse names nothing."""
+    by_key = {key: a for a in alarms for key in (a.name, a.arn)}
+    children: dict[str, set[str]] = {}
+    for composite in (a for a in alarms if a.alarm_rule is not None):
+        try:
+            triggers = alarm_triggers(composite.alarm_rule or "")
+        except RuleError:
+            triggers = set()
+        children[composite.name] = {by_key[t].name for t in triggers if t in by_key}
+    found: dict[str, set[str]] = {}
+    for composite in (a for a in alarms if a.alarm_rule is not None and answers(a)):
+        seen: set[str] = set()
+        todo = [composite.name]
+        while todo:  # every alarm below it; `seen` stops rule cycles
+            for child in children.get(todo.pop(), set()) - seen:
+                seen.add(child)
+                todo.append(child)
+        for name in seen - {composite.name}:
+            found.setdefault(name, set()).add(composite.name)
+    return {name: sorted(parents) for name, parents in found.items()}
 
 
 def alarm_coverage(
@@ -85,6 +118,18 @@ def alarm_coverage(
             notifying_alarms=list[JsonValue](notifying),
             silent_alarms=silent,
         )
+    paging = _composites_notifying(alarms) if silent else {}
+    through = {name: paging[name] for name in silent if name in paging}
+    if through:
+        name, parents = next(iter(through.items()))
+        return passed(
+            resource,
+            f"{described} is watched by alarm {name}, which notifies no one itself but sets off "
+            f"composite alarm {parents[0]}, which notifies an SNS topic.",
+            notifying_alarms=list[JsonValue](through),
+            notifying_composites={k: list[JsonValue](v) for k, v in through.items()},
+            silent_alarms=silent,
+        )
     if not silent:
         reason = f"no metric alarm in {namespace} has the dimension {dimension}={value}"
     elif len(silent) == 1:
@@ -98,6 +143,20 @@ def alarm_coverage(
         notifying_alarms=[],
         silent_alarms=silent,
     )
+
+
+_COMPOSITES_CACHE: list[tuple[Sequence[MetricAlarm], dict[str, list[str]]]] = []
+
+
+def _composites_notifying(alarms: Sequence[MetricAlarm]) -> dict[str, list[str]]:
+    """escalations(alarms, notifies_people), once per alarm list: a coverage check asks it for
+    every resource of the region with the same list."""
+    cached = _COMPOSITES_CACHE[0] if _COMPOSITES_CACHE else None
+    if cached is not None and cached[0] is alarms:
+        return cached[1]
+    result = escalations(alarms, notifies_people)
+    _COMPOSITES_CACHE[:] = [(alarms, result)]
+    return result
 
 
 def _alarms(count: int) -> str:
@@ -155,7 +214,8 @@ def _alarm_ref(alarm: MetricAlarm) -> ResourceRef:
         "Study materials (Monitoring, the Duolingo DynamoDB case study and the purpose-built "
         "databases talk): an alarm exists to notify someone, as in the Duolingo DynamoDB case "
         "study's CPU >= 80% alarm that sends to an SNS topic; one with no action, or with actions "
-        "disabled, changes state and nobody hears it."
+        "disabled, changes state and nobody hears it. An alarm whose ALARM state sets off a "
+        "composite alarm that acts (AWS's advice for cutting alarm noise) is heard through it."
     ),
     remediation=Remediation(
         console=(
@@ -179,19 +239,36 @@ def _alarm_ref(alarm: MetricAlarm) -> ResourceRef:
     ],
 )
 def cloudwatch_alarm_has_action(scope: Scope) -> Iterable[Verdict]:
-    for alarm in scope.get(CLOUDWATCH_METRIC_ALARMS):
-        if alarm.actions_enabled and alarm.alarm_actions:
-            verdict, outcome = passed, f"acts on {len(alarm.alarm_actions)} target(s) when it fires"
+    """An alarm without actions of its own passes when a composite alarm that acts names it
+    in its rule as setting it off (directly or through other composites)."""
+    alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
+    acting_parents = escalations(alarms, acts)
+    for alarm in alarms:
+        parents = acting_parents.get(alarm.name, [])
+        if acts(alarm):
+            status, outcome = (
+                Status.PASS,
+                f"acts on {len(alarm.alarm_actions)} target(s) when it fires",
+            )
+        elif parents:
+            status = Status.PASS
+            outcome = (
+                f"has no enabled action of its own, but sets off composite alarm {parents[0]}, "
+                "which acts when it fires"
+            )
         elif not alarm.actions_enabled:
-            verdict, outcome = failed, "has its actions disabled, so firing does nothing"
+            status, outcome = Status.FAIL, "has its actions disabled, so firing does nothing"
         else:
-            verdict, outcome = failed, "has no action for the ALARM state"
-        yield verdict(
-            _alarm_ref(alarm),
-            f"CloudWatch alarm {alarm.name} {outcome}.",
-            actions_enabled=alarm.actions_enabled,
-            alarm_actions=list[JsonValue](alarm.alarm_actions),
-        )
+            status, outcome = Status.FAIL, "has no action for the ALARM state"
+        kind = "composite alarm" if alarm.composite else "alarm"
+        evidence: dict[str, JsonValue] = {
+            "actions_enabled": alarm.actions_enabled,
+            "alarm_actions": list[JsonValue](alarm.alarm_actions),
+        }
+        if parents:
+            evidence["acting_composites"] = list[JsonValue](parents)
+        message = f"CloudWatch {kind} {alarm.name} {outcome}."
+        yield Verdict(status, _alarm_ref(alarm), message, evidence)
 
 
 # --- Security events alarmed through CloudTrail's log group (CIS v3.0 section 4) ------------
@@ -478,6 +555,19 @@ def _event_verdict(
                 log_groups=list[JsonValue](groups),
                 matching_filters=[f.name],
                 notifying_alarms=list[JsonValue](notifying),
+            )
+        paging = _composites_notifying(alarms) if watching else {}
+        through = sorted(a.name for a in watching if a.name in paging)
+        if through:
+            return passed(
+                ref,
+                f"{event.described} (CIS {event.cis}) are counted by metric filter {f.name} on "
+                f"log group {f.log_group_name}, and alarm {through[0]} sets off composite alarm "
+                f"{paging[through[0]][0]}, which notifies an SNS topic.",
+                log_groups=list[JsonValue](groups),
+                matching_filters=[f.name],
+                notifying_alarms=list[JsonValue](through),
+                notifying_composites={name: list[JsonValue](paging[name]) for name in through},
             )
         silent.update({a.name: _why_silent(a) for a in watching})
         if not watching:

@@ -18,7 +18,7 @@ from auditor.datasets import (
     RDS_DB_INSTANCES,
 )
 from auditor.findings import Remediation, ResourceRef, Severity, Status
-from auditor.models import SecurityGroup, SecurityGroupPermission
+from auditor.models import CollectionError, SecurityGroup, SecurityGroupPermission
 
 _SG_TYPE = "AWS::EC2::SecurityGroup"
 _EC2_CONTROLS = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html"
@@ -384,6 +384,18 @@ def _outside_sources(
     return (*outside, *permission.prefix_list_ids)
 
 
+def _unlisted_groups(scope: Scope, missing: list[str]) -> CollectionError:
+    return CollectionError(
+        account_id=scope.account_id,
+        region=scope.region,
+        service="ec2",
+        operation="DescribeSecurityGroups",
+        error_code="SecurityGroupNotListed",
+        message=f"security group(s) {', '.join(missing)} were not in the answer",
+        resource_id=missing[0],
+    )
+
+
 # HIGH: a database port reachable from outside the network is one leaked password from a
 # breach, and an invitation to brute force and exploits.
 @check(
@@ -450,7 +462,6 @@ def ec2_database_security_groups_private_only(scope: Scope) -> Iterable[Verdict]
             "unknown_security_groups": list[JsonValue](missing),
         }
         reasons = [f"{group_id} allows {rule.describe()}" for group_id, rule in exposures]
-        reasons += [f"security group {g} was not found" for g in missing]
         if reasons:
             yield Verdict(
                 Status.FAIL,
@@ -458,6 +469,16 @@ def ec2_database_security_groups_private_only(scope: Scope) -> Iterable[Verdict]
                 f"{db.described} is reachable on a database port from outside the private "
                 f"network: {'; '.join(reasons)}.",
                 evidence,
+            )
+        elif missing:
+            # A group the list did not hold (deleted since, or another account's) may be open.
+            error = _unlisted_groups(scope, missing)
+            yield Verdict(
+                Status.ERROR,
+                db.ref,
+                f"Could not judge {db.described}: {error.describe()}",
+                {**evidence, "operation": error.operation, "error_code": error.error_code},
+                error=error,
             )
         else:
             yield Verdict(

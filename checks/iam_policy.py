@@ -25,7 +25,7 @@ import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from pydantic import JsonValue
@@ -309,17 +309,52 @@ def service_wildcard_grants(policy: PolicyDocument) -> list[Grant]:
     That is an `Action` entry `<service>:*` (any case, any wildcard-only action part), an entry
     covering every action (it grants every service in full), or a `NotAction` that does not
     itself exclude every action (it grants `service:*` for each service it does not name).
+    An entry the same document takes back with an unconditional Deny (see `denied_in`) grants
+    nothing: an explicit Deny wins over any Allow.
     """
     grants: list[Grant] = []
     for statement in policy.statements:
         if not statement.allows:
             continue
-        actions = tuple(a for a in statement.actions or () if covers_whole_service(a))
-        by_exclusion = _leaves_something(statement.not_actions, covers_every_action)
+        where = statement.resources
+        actions = tuple(
+            a
+            for a in statement.actions or ()
+            if covers_whole_service(a) and not denied_in(policy, where, partial(_names, a))
+        )
+        by_exclusion = _leaves_something(
+            statement.not_actions, covers_every_action
+        ) and not denied_in(policy, where, covers_every_action)
         if actions or by_exclusion:
             not_actions = statement.not_actions if by_exclusion else None
             grants.append(Grant(statement, actions=actions, not_actions=not_actions))
     return grants
+
+
+def _names(action: str, deny_entry: str) -> bool:
+    return action_matches(deny_entry, action)
+
+
+def denied_in(
+    policy: PolicyDocument, resources: tuple[str, ...] | None, takes_back: Callable[[str], bool]
+) -> bool:
+    """Whether an unconditional Deny of `policy` has an Action entry for which `takes_back` holds,
+    on every resource or on each of `resources` (None: the Allow's NotResource, which only a
+    Deny of every resource covers). A conditional Deny, or one with NotAction or NotResource,
+    is not counted: when it applies cannot be told from the document alone."""
+    for statement in policy.statements:
+        if statement.allows or statement.conditional:
+            continue
+        if statement.not_actions is not None or statement.not_resources is not None:
+            continue
+        if not any(takes_back(entry) for entry in statement.actions or ()):
+            continue
+        denied = statement.resources or ()
+        if any(covers_every_resource(r) for r in denied):
+            return True
+        if resources is not None and set(resources) <= set(denied):
+            return True
+    return False
 
 
 def _leaves_something(excluded: tuple[str, ...] | None, covers_all: Callable[[str], bool]) -> bool:

@@ -1,5 +1,5 @@
-"""CloudWatch collector: metric alarms with their actions and the dimensions they watch, and the
-account's dashboards with the regions they show."""
+"""CloudWatch collector: metric and composite alarms with their actions, the dimensions a metric
+alarm watches and a composite's rule, and the account's dashboards with the regions they show."""
 
 from __future__ import annotations
 
@@ -32,27 +32,36 @@ def _watched_metrics(alarm: dict[str, Any]) -> tuple[str | None, list[dict[str, 
     return namespace, metrics
 
 
+def _alarm(a: dict[str, Any], rule: str | None) -> MetricAlarm:
+    namespace, metrics = _watched_metrics(a) if rule is None else (None, [])
+    return MetricAlarm(
+        arn=a["AlarmArn"],
+        name=a["AlarmName"],
+        namespace=namespace,
+        metric_name=a.get("MetricName"),
+        dimensions=metrics,
+        actions_enabled=bool(a.get("ActionsEnabled", False)),
+        alarm_actions=list(a.get("AlarmActions", [])),
+        ok_actions=list(a.get("OKActions", [])),
+        insufficient_data_actions=list(a.get("InsufficientDataActions", [])),
+        state=a.get("StateValue", ""),
+        alarm_rule=rule,
+    )
+
+
 def collect_metric_alarms(ctx: CollectContext) -> list[MetricAlarm]:
-    alarms = []
-    for a in ctx.paginate(
-        "cloudwatch", "DescribeAlarms", "MetricAlarms", AlarmTypes=["MetricAlarm"]
-    ):
-        namespace, metrics = _watched_metrics(a)
-        alarms.append(
-            MetricAlarm(
-                arn=a["AlarmArn"],
-                name=a["AlarmName"],
-                namespace=namespace,
-                metric_name=a.get("MetricName"),
-                dimensions=metrics,
-                actions_enabled=bool(a.get("ActionsEnabled", False)),
-                alarm_actions=list(a.get("AlarmActions", [])),
-                ok_actions=list(a.get("OKActions", [])),
-                insufficient_data_actions=list(a.get("InsufficientDataActions", [])),
-                state=a.get("StateValue", ""),
-            )
-        )
-    return alarms
+    """Metric and composite alarms: a metric alarm without actions of its own may page people
+    through a composite alarm whose rule names it (how AWS suggests cutting alarm noise)."""
+    found = ctx.paginate_keys(
+        "cloudwatch",
+        "DescribeAlarms",
+        ("MetricAlarms", "CompositeAlarms"),
+        AlarmTypes=["CompositeAlarm", "MetricAlarm"],
+    )
+    return [
+        *(_alarm(a, None) for a in found["MetricAlarms"]),
+        *(_alarm(a, str(a.get("AlarmRule") or "")) for a in found["CompositeAlarms"]),
+    ]
 
 
 METRIC_ALARMS = Collector(

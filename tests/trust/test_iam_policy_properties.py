@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -150,6 +151,30 @@ def _as_list(element: str, item: dict[str, Any]) -> list[str] | None:
     return []
 
 
+def _deny_takes_back(
+    items: list[Any], resources: list[str] | None, takes_back: Callable[[str], bool]
+) -> bool:
+    """An unconditional Deny with Action and Resource only, one of whose actions `takes_back`,
+    on every resource or on each of `resources` (None: the Allow had NotResource)."""
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        lower = {k.lower(): v for k, v in item.items()}
+        effect = lower.get("effect")
+        if not isinstance(effect, str) or effect.lower() != "deny" or lower.get("condition"):
+            continue
+        if "notaction" in lower or "notresource" in lower:
+            continue
+        if not any(takes_back(d) for d in _as_list("action", lower) or []):
+            continue
+        denied = _as_list("resource", lower) or []
+        if any(ref_every_resource(r) for r in denied):
+            return True
+        if resources is not None and set(resources) <= set(denied):
+            return True
+    return False
+
+
 def _reference(document: Any) -> tuple[set[int], set[int]] | None:
     """(indices of full-admin statements, indices of service-wildcard statements), or None
     when the document has no statement object or list to read."""
@@ -176,9 +201,16 @@ def _reference(document: Any) -> tuple[set[int], set[int]] | None:
         )
         if all_actions and all_resources:
             admin.add(index)
-        if any(ref_whole_service(a) for a in actions) or (
-            not_actions is not None and not any(ref_every_action(a) for a in not_actions)
-        ):
+        where = None if "resource" not in lower else _as_list("resource", lower)
+        # An Allow entry the same document denies (a Deny entry naming it) grants nothing.
+        kept = [
+            a
+            for a in actions
+            if ref_whole_service(a)
+            and not _deny_takes_back(items, where, lambda d, a=a: bool(_glob(d).match(a)))
+        ]
+        excluded = not_actions is not None and not any(ref_every_action(a) for a in not_actions)
+        if kept or (excluded and not _deny_takes_back(items, where, ref_every_action)):
             wildcard.add(index)
     return admin, wildcard
 

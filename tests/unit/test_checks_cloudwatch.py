@@ -42,6 +42,7 @@ from checks.cloudwatch import (
     is_sns_topic,
     notifies_people,
 )
+from checks.rds import rds_instance_has_alarm
 
 
 def test_alarm_with_enabled_actions_passes() -> None:
@@ -424,3 +425,116 @@ def test_alarm_action_check_is_an_error_when_alarms_cannot_be_read() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence == {"operation": "DescribeAlarms", "error_code": "AccessDenied"}
+
+
+# --- Composite alarms ----------------------------------------------------------------------------
+
+
+def composite(
+    name: str, rule: str, *, alarm_actions: tuple[str, ...] = (SNS_TOPIC,)
+) -> MetricAlarm:
+    return MetricAlarm(
+        arn=f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{name}",
+        name=name,
+        namespace=None,
+        actions_enabled=True,
+        alarm_actions=list(alarm_actions),
+        alarm_rule=rule,
+    )
+
+
+def test_silent_alarm_set_off_by_an_acting_composite_passes() -> None:
+    cpu = metric_alarm("orders-cpu", alarm_actions=[])
+    page = composite("orders-page", 'ALARM("orders-cpu") AND NOT ALARM("deploying")')
+
+    found = by_resource(
+        run_check(cloudwatch_alarm_has_action, scope_snapshot(cloudwatch_metric_alarms=[cpu, page]))
+    )
+
+    assert found["orders-cpu"].status is Status.PASS
+    assert found["orders-cpu"].message == (
+        "CloudWatch alarm orders-cpu has no enabled action of its own, but sets off composite "
+        "alarm orders-page, which acts when it fires."
+    )
+    assert found["orders-cpu"].evidence["acting_composites"] == ["orders-page"]
+    assert found["orders-page"].status is Status.PASS
+    assert found["orders-page"].message.startswith("CloudWatch composite alarm orders-page acts")
+
+
+def test_composites_count_through_arns_and_nesting_but_not_through_not_or_silence() -> None:
+    cpu = metric_alarm("cpu", alarm_actions=[])
+    disk = metric_alarm("disk", alarm_actions=[])
+    deploying = metric_alarm("deploying", alarm_actions=[])
+    orphan = metric_alarm("orphan", alarm_actions=[])
+    inner = composite("inner", f"ALARM({cpu.arn}) OR NOT ALARM(deploying)", alarm_actions=())
+    outer = composite("outer", 'ALARM("inner") OR ALARM("outer")')  # cycles are harmless
+    quiet = composite("quiet", 'ALARM("disk")', alarm_actions=())
+    broken = composite("broken", 'ALARM("orphan") AND')
+
+    found = by_resource(
+        run_check(
+            cloudwatch_alarm_has_action,
+            scope_snapshot(
+                cloudwatch_metric_alarms=[cpu, disk, deploying, orphan, inner, outer, quiet, broken]
+            ),
+        )
+    )
+
+    assert {name: v.status for name, v in found.items()} == {
+        "cpu": Status.PASS,  # through inner, through outer
+        "inner": Status.PASS,
+        "outer": Status.PASS,
+        "disk": Status.FAIL,  # its composite acts on nothing
+        "quiet": Status.FAIL,
+        "deploying": Status.FAIL,  # only NOT ALARM(deploying): it suppresses, never pages
+        "orphan": Status.FAIL,  # the rule that names it does not parse
+        "broken": Status.PASS,
+    }
+    assert found["cpu"].evidence["acting_composites"] == ["outer"]
+
+
+def test_resource_coverage_counts_a_metric_alarm_paging_through_a_composite() -> None:
+    cpu = metric_alarm(
+        "orders-cpu", alarm_actions=[], dimensions=[{"DBInstanceIdentifier": "orders"}]
+    )
+    page = composite("db-page", 'ALARM("orders-cpu")')
+    lambda_only = composite(
+        "db-heal", 'ALARM("orders-cpu")', alarm_actions=(SCALING_POLICY_ACTION,)
+    )
+
+    paged = only_verdict(
+        rds_instance_has_alarm,
+        scope_snapshot(
+            rds_db_instances=[db_instance("orders")], cloudwatch_metric_alarms=[cpu, page]
+        ),
+    )
+    unpaged = only_verdict(
+        rds_instance_has_alarm,
+        scope_snapshot(
+            rds_db_instances=[db_instance("orders")], cloudwatch_metric_alarms=[cpu, lambda_only]
+        ),
+    )
+
+    assert paged.status is Status.PASS
+    assert paged.message == (
+        "RDS DB instance orders is watched by alarm orders-cpu, which notifies no one itself but "
+        "sets off composite alarm db-page, which notifies an SNS topic."
+    )
+    assert paged.evidence["notifying_composites"] == {"orders-cpu": ["db-page"]}
+    assert unpaged.status is Status.FAIL
+
+
+def test_security_event_alarm_paging_through_a_composite_passes() -> None:
+    silent = alarm_on("4.3", alarm_actions=[])
+    page = composite("security-page", 'ALARM("cis-4.3-alarm")')
+
+    verdicts = events(monitoring([audit_trail()], [metric_filter("4.3")], [silent, page]))
+
+    root = verdicts["cis-4.3-root-account-usage"]
+    assert root.status is Status.PASS
+    assert root.message == (
+        "Uses of the root user (CIS 4.3) are counted by metric filter cis-4.3 on log group "
+        "/org/cloudtrail, and alarm cis-4.3-alarm sets off composite alarm security-page, which "
+        "notifies an SNS topic."
+    )
+    assert root.evidence["notifying_composites"] == {"cis-4.3-alarm": ["security-page"]}

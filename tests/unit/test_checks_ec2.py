@@ -319,16 +319,32 @@ def test_public_access_to_a_non_database_port_is_not_this_checks_concern() -> No
     assert verdict.status is Status.PASS
 
 
-def test_unknown_security_group_fails_as_unverifiable() -> None:
+def test_security_group_absent_from_the_snapshot_is_an_error_not_a_fail() -> None:
     db = db_instance("orders", vpc_security_group_ids=["sg-gone"])
 
     verdict = only_verdict(
         ec2_database_security_groups_private_only, groups_scope(rds_db_instances=[db])
     )
 
+    assert verdict.status is Status.ERROR
+    assert verdict.evidence["unknown_security_groups"] == ["sg-gone"]
+    assert verdict.evidence["operation"] == "DescribeSecurityGroups"
+    assert verdict.evidence["error_code"] == "SecurityGroupNotListed"
+    assert verdict.error is not None and verdict.error.resource_id == "sg-gone"
+    assert "sg-gone" in verdict.message
+
+
+def test_known_exposure_fails_even_beside_an_absent_security_group() -> None:
+    db = db_instance("orders", vpc_security_group_ids=["sg-gone", "sg-open"])
+    group = security_group("sg-open", rule(ports=(5432, 5432), cidrs=("0.0.0.0/0",)))
+
+    verdict = only_verdict(
+        ec2_database_security_groups_private_only, groups_scope(group, rds_db_instances=[db])
+    )
+
     assert verdict.status is Status.FAIL
     assert verdict.evidence["unknown_security_groups"] == ["sg-gone"]
-    assert "security group sg-gone was not found" in verdict.message
+    assert "sg-open allows" in verdict.message
 
 
 def test_extra_private_ranges_and_ports_are_parameters() -> None:

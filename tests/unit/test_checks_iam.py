@@ -245,6 +245,18 @@ def test_specific_and_prefix_wildcard_actions_pass() -> None:
     )
 
 
+def test_service_wildcard_taken_back_by_a_deny_in_the_same_document_passes() -> None:
+    deny = {"Effect": "Deny", "Action": ["s3:*", "dynamodb:*"], "Resource": "*"}
+    document = policy(allow(["s3:*", "dynamodb:*", "sqs:SendMessage"]), deny)
+
+    verdict = only_verdict(iam_policy_no_service_wildcard, iam_scope(managed_policy("p", document)))
+
+    assert verdict.status is Status.PASS
+    assert verdict.message == (
+        "Customer-managed policy p allows no service-wide wildcard or NotAction."
+    )
+
+
 def test_full_admin_is_also_a_service_wildcard() -> None:
     verdict = only_verdict(iam_policy_no_service_wildcard, iam_scope(managed_policy("p", ADMIN)))
 

@@ -332,6 +332,66 @@ def test_no_service_wildcard_grant(statement: dict[str, Any]) -> None:
     assert service_wildcard_grants(parse_policy(_doc(statement))) == []
 
 
+_ALLOW_SQS = {"Effect": "Allow", "Action": ["sqs:*", "sns:*"], "Resource": "*"}
+
+
+@pytest.mark.parametrize(
+    ("deny", "left"),
+    [
+        ({"Effect": "Deny", "Action": "sqs:*", "Resource": "*"}, ["sns:*"]),
+        ({"Effect": "Deny", "Action": ["SQS:*", "sns:*"], "Resource": "*"}, None),
+        ({"Effect": "Deny", "Action": "*", "Resource": "*"}, None),
+        ({"Effect": "Deny", "Action": "sqs:Send*", "Resource": "*"}, ["sqs:*", "sns:*"]),
+        (
+            {"Effect": "Deny", "Action": "sqs:*", "Resource": "arn:aws:sqs:*:*:one"},
+            ["sqs:*", "sns:*"],
+        ),
+        (
+            {
+                "Effect": "Deny",
+                "Action": "sqs:*",
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+            },
+            ["sqs:*", "sns:*"],
+        ),
+        ({"Effect": "Deny", "NotAction": "sqs:*", "Resource": "*"}, ["sqs:*", "sns:*"]),
+    ],
+    ids=[
+        "deny-one-service",
+        "deny-both-any-case",
+        "deny-everything",
+        "deny-part-of-service",
+        "deny-one-resource",
+        "conditional-deny",
+        "deny-not-action",
+    ],
+)
+def test_a_deny_of_the_same_actions_takes_the_service_wildcard_back(
+    deny: dict[str, Any], left: list[str] | None
+) -> None:
+    grants = service_wildcard_grants(parse_policy(_doc(_ALLOW_SQS, deny)))
+
+    assert [list(g.actions) for g in grants] == ([left] if left else [])
+
+
+def test_a_deny_on_the_same_resources_takes_the_service_wildcard_back() -> None:
+    queue = "arn:aws:sqs:us-east-1:123456789012:orders"
+    allow = {"Effect": "Allow", "Action": "sqs:*", "Resource": [queue]}
+    deny = {"Effect": "Deny", "Action": "sqs:*", "Resource": [queue, "arn:aws:sqs:*:*:other"]}
+
+    assert service_wildcard_grants(parse_policy(_doc(allow, deny))) == []
+
+
+def test_not_action_allow_is_taken_back_only_by_a_deny_of_every_action() -> None:
+    allow = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    partial_deny = {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}
+    total_deny = {"Effect": "Deny", "Action": "*:*", "Resource": "*"}
+
+    assert len(service_wildcard_grants(parse_policy(_doc(allow, partial_deny)))) == 1
+    assert service_wildcard_grants(parse_policy(_doc(allow, total_deny))) == []
+
+
 def test_grant_evidence_is_json() -> None:
     statement = {**ADMIN_STATEMENT, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
     grants = full_admin_grants(parse_policy(_doc(statement)))
