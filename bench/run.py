@@ -53,11 +53,22 @@ class LatencyProxy(AwsProxy):
     and body go out as two small writes, and Nagle's algorithm meeting the client's delayed ACK
     adds about 40 ms to every request on top of the latency asked for."""
 
+    def __init__(self, upstream_port: int, latency: float = 0.0) -> None:
+        super().__init__(upstream_port, latency=latency)
+        # (received, answered) of each request, on this process's clock.
+        self.spans: list[tuple[float, float]] = []
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         class Handler(super()._handler()):  # type: ignore[misc]
             disable_nagle_algorithm = True
 
         return Handler
+
+    def relay(self, handler: Any, request: Any, headers: dict[str, str], body: bytes) -> None:
+        started = time.perf_counter()
+        super().relay(handler, request, headers, body)
+        with self._lock:
+            self.spans.append((started, time.perf_counter()))
 
 
 def _serve(ready: multiprocessing.Queue[int], stop: Any) -> None:
@@ -72,7 +83,7 @@ def _serve(ready: multiprocessing.Queue[int], stop: Any) -> None:
 def _signing_names() -> dict[str, str]:
     """Signing name (what the proxy sees) -> boto3 client name (what the limits table keys)."""
     session = botocore.session.get_session()
-    names = {}
+    names: dict[str, str] = {}
     for service in session.get_available_services():
         signing = session.get_service_model(service).signing_name
         names.setdefault(signing, service)
@@ -81,19 +92,25 @@ def _signing_names() -> dict[str, str]:
     return names
 
 
+def gate_floors(requests: Counter[tuple[str, str]], latency: float) -> dict[tuple[str, str], float]:
+    """Per API gate (signing service, region): the larger of requests × latency ÷ its allowed
+    concurrency and (requests − burst) ÷ its rate — how long that API's chain takes at best."""
+    names = _signing_names()
+    floors = {}
+    for key, n in requests.items():
+        limit = limit_for(names.get(key[0], key[0]))
+        floors[key] = max(n * latency / limit.concurrency, max(0.0, n - limit.burst) / limit.rate)
+    return floors
+
+
 def latency_floor(requests: Counter[tuple[str, str]], latency: float) -> tuple[float, float]:
-    """(requests × latency ÷ the concurrency the caps allow,
-    the tightest bound any one (service, region) gate sets with its cap and rate)."""
+    """(requests × latency ÷ the concurrency the caps allow in all,
+    that or the slowest single API chain, whichever is larger)."""
     names = _signing_names()
     limits = {key: limit_for(names.get(key[0], key[0])) for key in requests}
     allowed = min(WORKERS, sum(limit.concurrency for limit in limits.values()))
-    total = sum(requests.values())
-    simple = total * latency / allowed
-    per_gate = max(
-        max(n * latency / limits[key].concurrency, (n - limits[key].burst) / limits[key].rate)
-        for key, n in requests.items()
-    )
-    return simple, max(simple, per_gate)
+    simple = sum(requests.values()) * latency / allowed
+    return simple, max(simple, *gate_floors(requests, latency).values())
 
 
 def help_ratio(runs: int = 7) -> tuple[float, float]:
@@ -114,15 +131,18 @@ class ScanRun:
     collection: float
     peak_mb: float
     report_mb: float
+    before_first: float  # launch to the first request the proxy received
+    after_last: float  # the last request answered to the process's exit
 
 
-def _scan(proxy: AwsProxy) -> ScanRun:
+def _scan(proxy: LatencyProxy) -> ScanRun:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         command = [auditor_executable(), "scan", "--endpoint-url", proxy.url]
         command += ["--output-dir", str(out)]
         command += [a for r in REGIONS for a in ("--region", r)]
         command += ["--format", "json,html", "--fail-on", "none", "--quiet"]
+        proxy.spans.clear()
         started = time.perf_counter()
         # Through a small launcher: a child forked from this (moto-laden) process would
         # count the parent's pages in its own peak RSS until it execs.
@@ -132,7 +152,8 @@ def _scan(proxy: AwsProxy) -> ScanRun:
             capture_output=True,
             text=True,
         )
-        wall = time.perf_counter() - started
+        ended = time.perf_counter()
+        wall = ended - started
         if scan.returncode not in (0, 3):
             raise SystemExit(f"scan failed ({scan.returncode}):\n{scan.stderr}")
         # The scan's last progress line (stderr) says how long collection itself took.
@@ -142,6 +163,8 @@ def _scan(proxy: AwsProxy) -> ScanRun:
             collection=float(collected[-1]) if collected else float("nan"),
             peak_mb=int(scan.stdout.strip().splitlines()[-1]) / 1024,
             report_mb=(out / "auditor-report.json").stat().st_size / 1e6,
+            before_first=min(s for s, _ in proxy.spans) - started,
+            after_last=ended - max(e for _, e in proxy.spans),
         )
 
 
@@ -188,6 +211,14 @@ def main() -> None:
         f"same scan, 0 latency  {zero.wall:.1f} s (collection {zero.collection:.1f} s): the "
         "machine, the moto server and fixed costs"
     )
+    print(
+        f"before first request  {run.before_first:.2f} s (launch, imports, credentials; "
+        f"0 latency: {zero.before_first:.2f} s)"
+    )
+    print(
+        f"after last request    {run.after_last:.2f} s (evaluation, reports, exit; "
+        f"0 latency: {zero.after_last:.2f} s)"
+    )
     print(f"peak RSS (scan)       {run.peak_mb:.0f} MB")
     print(f"requests sent         {total}")
     print(f"requests per resource {total / count:.2f}")
@@ -212,8 +243,14 @@ def main() -> None:
         f"auditor --help        {help_time:.2f} s (python -c pass {python_time:.2f} s, "
         f"ratio {help_time / python_time:.1f})"
     )
-    busiest = ", ".join(f"{s}@{r} {n}" for (s, r), n in per_gate.most_common(5))
-    print(f"busiest gates         {busiest}")
+    floors = gate_floors(per_gate, args.latency)
+    by_service: Counter[str] = Counter()
+    for (service, _), n in per_gate.items():
+        by_service[service] += n
+    print("requests by service   (the slowest region's chain: floor at the caps)")
+    for service, n in by_service.most_common():
+        key = max((k for k in floors if k[0] == service), key=floors.__getitem__)
+        print(f"  {service:<24}{n:>6}   {key[1]:<10} {per_gate[key]:>5} req {floors[key]:6.2f} s")
 
 
 if __name__ == "__main__":
