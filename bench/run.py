@@ -113,7 +113,7 @@ def latency_floor(requests: Counter[tuple[str, str]], latency: float) -> tuple[f
     return simple, max(simple, *gate_floors(requests, latency).values())
 
 
-def help_ratio(runs: int = 7) -> tuple[float, float]:
+def help_ratio(executable: str, runs: int = 7) -> tuple[float, float]:
     def best(argv: list[str]) -> float:
         times = []
         for _ in range(runs):
@@ -122,7 +122,7 @@ def help_ratio(runs: int = 7) -> tuple[float, float]:
             times.append(time.perf_counter() - started)
         return min(times)
 
-    return best([auditor_executable(), "--help"]), best([sys.executable, "-c", "pass"])
+    return best([executable, "--help"]), best([sys.executable, "-c", "pass"])
 
 
 @dataclass
@@ -135,10 +135,10 @@ class ScanRun:
     after_last: float  # the last request answered to the process's exit
 
 
-def _scan(proxy: LatencyProxy) -> ScanRun:
+def _scan(proxy: LatencyProxy, executable: str) -> ScanRun:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
-        command = [auditor_executable(), "scan", "--endpoint-url", proxy.url]
+        command = [executable, "scan", "--endpoint-url", proxy.url]
         command += ["--output-dir", str(out)]
         command += [a for r in REGIONS for a in ("--region", r)]
         command += ["--format", "json,html", "--fail-on", "none", "--quiet"]
@@ -168,41 +168,31 @@ def _scan(proxy: LatencyProxy) -> ScanRun:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
-    args = parser.parse_args()
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+@dataclass
+class Measured:
+    zero: ScanRun
+    run: ScanRun
+    per_gate: Counter[tuple[str, str]]
 
-    # The server runs in its own process: in this one it would share a GIL with the proxy.
-    ready: multiprocessing.Queue[int] = multiprocessing.Queue()
-    stop = multiprocessing.Event()
-    server = multiprocessing.Process(target=_serve, args=(ready, stop), daemon=True)
-    server.start()
-    try:
-        host, port = "127.0.0.1", ready.get(timeout=60)
-        started = time.perf_counter()
-        resources = seed(f"http://{host}:{port}", args.scale)
-        print(f"seeded {sum(resources.values())} resources in {time.perf_counter() - started:.1f}s")
-        with LatencyProxy(port, latency=0.0) as proxy:
-            # The same scan with no added latency first: what the machine, the moto server
-            # and the fixed costs take on their own; the second run adds only the latency.
-            _scan(proxy)  # warm-up: bytecode and page caches, the server's first-call costs
-            zero = _scan(proxy)
-            proxy.requests.clear()
-            proxy.latency = args.latency
-            run = _scan(proxy)
-            per_gate = Counter((r.service, r.region) for r in proxy.requests)
-    finally:
-        stop.set()
-        server.join(timeout=30)
+
+def _measure(proxy: LatencyProxy, executable: str, latency: float) -> Measured:
+    # The same scan with no added latency first: what the machine, the moto server and the
+    # fixed costs take on their own; the second run adds only the latency.
+    proxy.latency = 0.0
+    _scan(proxy, executable)  # warm-up: bytecode and page caches, the server's first calls
+    zero = _scan(proxy, executable)
+    proxy.requests.clear()
+    proxy.latency = latency
+    run = _scan(proxy, executable)
+    return Measured(zero, run, Counter((r.service, r.region) for r in proxy.requests))
+
+
+def _print(name: str, executable: str, m: Measured, count: int, latency: float) -> None:
+    run, zero, per_gate = m.run, m.zero, m.per_gate
     total = sum(per_gate.values())
-    simple, floor = latency_floor(per_gate, args.latency)
-    help_time, python_time = help_ratio()
-    count = sum(resources.values())
-    print(f"scale                 {args.scale} ({count} resources, {len(REGIONS)} regions)")
-    print(f"latency per request   {args.latency * 1000:.0f} ms")
+    simple, floor = latency_floor(per_gate, latency)
+    help_time, python_time = help_ratio(executable)
+    print(f"== {name}: {executable}")
     print(
         f"wall time             {run.wall:.1f} s (collection {run.collection:.1f} s; the rest "
         "is start-up, evaluation and reports)"
@@ -219,12 +209,12 @@ def main() -> None:
         f"after last request    {run.after_last:.2f} s (evaluation, reports, exit; "
         f"0 latency: {zero.after_last:.2f} s)"
     )
-    print(f"peak RSS (scan)       {run.peak_mb:.0f} MB")
+    print(f"peak RSS (scan)       {run.peak_mb:.0f} MB (0 latency: {zero.peak_mb:.0f} MB)")
     print(f"requests sent         {total}")
     print(f"requests per resource {total / count:.2f}")
     print(
-        f"latency floor         {floor:.1f} s (requests × latency ÷ allowed concurrency: "
-        f"{simple:.1f} s)"
+        f"latency floor         {floor:.2f} s (the slowest API chain at this code's caps; "
+        f"requests × latency ÷ allowed concurrency: {simple:.2f} s)"
     )
     if floor > 0:
         print(f"wall ÷ floor          {run.wall / floor:.2f}")
@@ -233,24 +223,58 @@ def main() -> None:
             f"latency's cost        {added:.1f} s (wall − 0-latency wall; "
             f"÷ floor {added / floor:.2f})"
         )
-    # A collector sends its per-resource reads one after another: the busiest gate's requests
-    # in a row bound the wall time from below more tightly than the caps do.
-    serial = max(per_gate.values()) * args.latency
-    if serial > 0:
-        print(f"busiest gate serially {serial:.1f} s (wall ÷ that {run.wall / serial:.2f})")
     print(f"JSON report           {run.report_mb:.1f} MB")
     print(
         f"auditor --help        {help_time:.2f} s (python -c pass {python_time:.2f} s, "
         f"ratio {help_time / python_time:.1f})"
     )
-    floors = gate_floors(per_gate, args.latency)
+    floors = gate_floors(per_gate, latency)
     by_service: Counter[str] = Counter()
     for (service, _), n in per_gate.items():
         by_service[service] += n
-    print("requests by service   (the slowest region's chain: floor at the caps)")
+    print("requests by service   (and its slowest region's chain: floor at the caps)")
     for service, n in by_service.most_common():
         key = max((k for k in floors if k[0] == service), key=floors.__getitem__)
         print(f"  {service:<24}{n:>6}   {key[1]:<10} {per_gate[key]:>5} req {floors[key]:6.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument(
+        "--baseline",
+        metavar="AUDITOR",
+        help="another auditor executable (e.g. an older checkout's) to measure in the same "
+        "run, against the same seeded server, before this one",
+    )
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    executables = {"baseline": args.baseline} if args.baseline else {}
+    executables["this checkout"] = auditor_executable()
+
+    # The server runs in its own process: in this one it would share a GIL with the proxy.
+    ready: multiprocessing.Queue[int] = multiprocessing.Queue()
+    stop = multiprocessing.Event()
+    server = multiprocessing.Process(target=_serve, args=(ready, stop), daemon=True)
+    server.start()
+    try:
+        host, port = "127.0.0.1", ready.get(timeout=60)
+        started = time.perf_counter()
+        resources = seed(f"http://{host}:{port}", args.scale)
+        print(f"seeded {sum(resources.values())} resources in {time.perf_counter() - started:.1f}s")
+        with LatencyProxy(port) as proxy:
+            measured = {
+                name: _measure(proxy, exe, args.latency) for name, exe in executables.items()
+            }
+    finally:
+        stop.set()
+        server.join(timeout=30)
+    count = sum(resources.values())
+    print(f"scale                 {args.scale} ({count} resources, {len(REGIONS)} regions)")
+    print(f"latency per request   {args.latency * 1000:.0f} ms")
+    for name, m in measured.items():
+        _print(name, executables[name], m, count, args.latency)
 
 
 if __name__ == "__main__":
