@@ -1,6 +1,6 @@
 """How hard the scan may press each AWS API: a concurrency cap and a token bucket per
-(account, region, service), from AWS's published read rates. Rate limits are per account and
-region, so each (account, region, service) gets its own gate."""
+(account, region, service), from AWS's published read rates, each citing its source. Rate
+limits are per account and region, so each (account, region, service) gets its own gate."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -16,38 +16,97 @@ class ServiceLimit:
     concurrency: int  # requests in flight at once
     rate: float  # sustained requests per second (token refill)
     burst: float  # bucket size: requests that may go at once before the rate applies
+    # Where the rate comes from: AWS's page publishing it, or why there is none.
+    source: str = field(default="", compare=False)
 
 
-# Sources (default quotas; an account may have raised ones, never lower ones):
+_UNPUBLISHED = (
+    "AWS publishes no request rate for these reads; the cap is the default below, which "
+    "sits under every published control-plane read rate in this table"
+)
+
+# Default quotas (an account may have raised ones, never lower ones). Rate limits are per
+# account and region (IAM's per account), so each (account, region, service) gets its own gate;
+# the operations each gate serves are those the collectors declare.
 LIMITS: dict[str, ServiceLimit] = {
-    # EC2 non-mutating (Describe*) actions: bucket 100, refill 20/s.
-    # https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
-    "ec2": ServiceLimit(concurrency=8, rate=20.0, burst=100.0),
-    # RDS API requests are throttled at a sustained ≈ 12 requests/s per account and region.
-    # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html
-    "rds": ServiceLimit(concurrency=4, rate=12.0, burst=12.0),
-    # CloudWatch DescribeAlarms: 9 transactions per second.
-    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
-    "cloudwatch": ServiceLimit(concurrency=3, rate=9.0, burst=9.0),
-    # Lambda control plane API requests: 15 per second per API (GetPolicy 15/s too).
-    # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-    "lambda": ServiceLimit(concurrency=4, rate=15.0, burst=15.0),
-    # IAM is one global endpoint for the whole account; keep it gentle.
-    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
-    "iam": ServiceLimit(concurrency=2, rate=10.0, burst=10.0),
-    # Application Auto Scaling Describe* calls share a low per-account rate.
-    # https://docs.aws.amazon.com/autoscaling/application/userguide/application-autoscaling-limits.html
-    "application-autoscaling": ServiceLimit(concurrency=3, rate=10.0, burst=10.0),
-    # API Gateway management calls: 10 requests per second per account in total (burst 40).
-    # https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
-    "apigateway": ServiceLimit(concurrency=3, rate=10.0, burst=40.0),
-    # S3 serves at least 5,500 GET/HEAD requests per second per prefix; bucket configuration
-    # reads publish no lower figure, so only the concurrency is kept modest.
-    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html
-    "s3": ServiceLimit(concurrency=8, rate=100.0, burst=100.0),
+    # DescribeSecurityGroups, DescribeNetworkInterfaces: non-mutating actions, bucket 100,
+    # refill 20/s.
+    "ec2": ServiceLimit(
+        8, 20.0, 100.0, "https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html"
+    ),
+    # DescribeDBInstances/Clusters/Snapshots/ClusterSnapshots/Proxies/ProxyTargets: API
+    # requests throttled at a sustained ~12/s.
+    "rds": ServiceLimit(
+        4, 12.0, 12.0, "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html"
+    ),
+    # DescribeAlarms 9 TPS is the lowest of DescribeAlarms, ListDashboards, GetDashboard and
+    # GetMetricData; one gate takes the lowest.
+    "cloudwatch": ServiceLimit(
+        3,
+        9.0,
+        9.0,
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
+    ),
+    # ListFunctions, GetPolicy, ListEventSourceMappings, ListFunctionEventInvokeConfigs:
+    # control plane requests 15/s per API.
+    "lambda": ServiceLimit(
+        4, 15.0, 15.0, "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+    ),
+    # GetAccountAuthorizationDetails, GetAccountSummary, ListVirtualMFADevices and the
+    # credential report: IAM publishes object quotas, no read rate; one global endpoint per
+    # account, so the cap stays gentle (not raised: these are five calls per account).
+    "iam": ServiceLimit(
+        2,
+        10.0,
+        10.0,
+        "AWS publishes no IAM read rate "
+        "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); "
+        "a gentle cap for five calls per account",
+    ),
+    # DescribeScalableTargets, DescribeScalingPolicies.
+    "application-autoscaling": ServiceLimit(
+        3,
+        10.0,
+        10.0,
+        "https://docs.aws.amazon.com/autoscaling/application/userguide/"
+        "application-autoscaling-limits.html",
+    ),
+    # GetRestApis, GetStages (v1) and GetApis, GetRoutes, GetStages (v2): 10 requests/s per
+    # account in total, burst 40.
+    "apigateway": ServiceLimit(
+        3, 10.0, 40.0, "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
+    ),
+    # ListBuckets, GetBucketLocation and the per-bucket configuration GETs (encryption,
+    # lifecycle, policy, versioning, Block Public Access): at least 5,500 GET/HEAD per second
+    # per prefix; no lower figure is published for bucket configuration reads. Each bucket's
+    # reads go to its own region's endpoint and gate.
+    "s3": ServiceLimit(
+        8,
+        100.0,
+        100.0,
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html",
+    ),
+    # ListTables, DescribeTable, DescribeTimeToLive, DescribeContinuousBackups: the control
+    # plane throttles at 2,500 requests/s; only the concurrency binds.
+    "dynamodb": ServiceLimit(
+        8,
+        2500.0,
+        2500.0,
+        "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-control-plane.html",
+    ),
+    # ListKeys, DescribeKey, GetKeyRotationStatus: per-operation request quotas, the lowest
+    # of them (ListKeys) at 100/s.
+    "kms": ServiceLimit(
+        8,
+        100.0,
+        100.0,
+        "https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html",
+    ),
 }
-# Any other service: a modest cap well under the lowest published read rates.
-DEFAULT_LIMIT = ServiceLimit(concurrency=5, rate=20.0, burst=20.0)
+# Any other service (autoscaling, cloudtrail, cognito-idp, dax, elasticache, elbv2, logs,
+# s3control, sns, sqs): no published rate was found for the reads the collectors send; a
+# modest cap well under the lowest published read rates above.
+DEFAULT_LIMIT = ServiceLimit(concurrency=5, rate=20.0, burst=20.0, source=_UNPUBLISHED)
 
 
 # Clients that draw on another service's quota: one gate serves both.

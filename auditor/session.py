@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.loaders
 import botocore.session
 from botocore import xform_name
 from botocore.config import Config
@@ -70,9 +71,73 @@ class Identity:
         return _PARTITION_GLOBAL_REGION.get(self.partition, "us-east-1")
 
 
+# Keys of a service model that only feed docstrings: in an operation, a shape, or a reference
+# to a shape (never inside a "members" mapping, where a member may have any name).
+_DOC_KEYS = ("documentation", "documentationUrl", "deprecatedMessage")
+
+
+def _without_docs(node: dict[str, Any]) -> None:
+    for key in _DOC_KEYS:
+        node.pop(key, None)
+
+
+def strip_documentation(model: dict[str, Any]) -> dict[str, Any]:
+    """A service model without its prose: a client never reads it, and it is about a tenth of
+    the memory the models of a scan's clients hold (bench/README.md)."""
+    _without_docs(model)
+    for operation in model.get("operations", {}).values():
+        _without_docs(operation)
+        for ref in (operation.get("input"), operation.get("output"), *operation.get("errors", [])):
+            if isinstance(ref, dict):
+                _without_docs(ref)
+    for shape in model.get("shapes", {}).values():
+        _without_docs(shape)
+        for ref in (*shape.get("members", {}).values(), *(shape.get(k) for k in _SHAPE_REFS)):
+            if isinstance(ref, dict):
+                _without_docs(ref)
+    return model
+
+
+_SHAPE_REFS = ("member", "key", "value")
+
+
+class ModelLoader(botocore.loaders.Loader):  # type: ignore[misc]
+    """botocore's loader, keeping service models without their documentation."""
+
+    @botocore.loaders.instance_cache  # type: ignore[untyped-decorator]
+    def load_service_model(
+        self, service_name: str, type_name: str, api_version: str | None = None
+    ) -> Any:
+        model = super().load_service_model(service_name, type_name, api_version)
+        return strip_documentation(model) if type_name == "service-2" else model
+
+
+_LOADER_LOCK = threading.Lock()
+_LOADER: ModelLoader | None = None
+
+
+def shared_loader() -> ModelLoader:
+    """The process's one loader: every session's clients share its parsed models."""
+    global _LOADER
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            _LOADER = ModelLoader()
+        return _LOADER
+
+
+def share_models(session: boto3.session.Session) -> boto3.session.Session:
+    """Point the session at the shared loader (sessions made from it, as an organization's
+    member sessions are, share it too)."""
+    core = session._session
+    with _CREATE_LOCK:
+        if core.get_component("data_loader") is not shared_loader():
+            core.register_component("data_loader", shared_loader())
+    return session
+
+
 def open_session(profile: str | None) -> boto3.session.Session:
     try:
-        return boto3.session.Session(profile_name=profile)
+        return share_models(boto3.session.Session(profile_name=profile))
     except botocore.exceptions.ProfileNotFound:
         raise CredentialError(f"AWS profile {profile!r} was not found in your AWS config") from None
 
@@ -242,7 +307,7 @@ class ClientPool:
         pool_size: int = 16,
         meter: Meter | None = None,
     ) -> None:
-        self._session = session
+        self._session = share_models(session)
         self._endpoint_url = endpoint_url
         self._config = client_config(pool_size)
         self._clients: dict[tuple[str, str], Any] = {}

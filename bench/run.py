@@ -53,11 +53,22 @@ class LatencyProxy(AwsProxy):
     and body go out as two small writes, and Nagle's algorithm meeting the client's delayed ACK
     adds about 40 ms to every request on top of the latency asked for."""
 
+    def __init__(self, upstream_port: int, latency: float = 0.0) -> None:
+        super().__init__(upstream_port, latency=latency)
+        # (received, answered) of each request, on this process's clock.
+        self.spans: list[tuple[float, float]] = []
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         class Handler(super()._handler()):  # type: ignore[misc]
             disable_nagle_algorithm = True
 
         return Handler
+
+    def relay(self, handler: Any, request: Any, headers: dict[str, str], body: bytes) -> None:
+        started = time.perf_counter()
+        super().relay(handler, request, headers, body)
+        with self._lock:
+            self.spans.append((started, time.perf_counter()))
 
 
 def _serve(ready: multiprocessing.Queue[int], stop: Any) -> None:
@@ -72,7 +83,7 @@ def _serve(ready: multiprocessing.Queue[int], stop: Any) -> None:
 def _signing_names() -> dict[str, str]:
     """Signing name (what the proxy sees) -> boto3 client name (what the limits table keys)."""
     session = botocore.session.get_session()
-    names = {}
+    names: dict[str, str] = {}
     for service in session.get_available_services():
         signing = session.get_service_model(service).signing_name
         names.setdefault(signing, service)
@@ -81,22 +92,28 @@ def _signing_names() -> dict[str, str]:
     return names
 
 
+def gate_floors(requests: Counter[tuple[str, str]], latency: float) -> dict[tuple[str, str], float]:
+    """Per API gate (signing service, region): the larger of requests × latency ÷ its allowed
+    concurrency and (requests − burst) ÷ its rate — how long that API's chain takes at best."""
+    names = _signing_names()
+    floors = {}
+    for key, n in requests.items():
+        limit = limit_for(names.get(key[0], key[0]))
+        floors[key] = max(n * latency / limit.concurrency, max(0.0, n - limit.burst) / limit.rate)
+    return floors
+
+
 def latency_floor(requests: Counter[tuple[str, str]], latency: float) -> tuple[float, float]:
-    """(requests × latency ÷ the concurrency the caps allow,
-    the tightest bound any one (service, region) gate sets with its cap and rate)."""
+    """(requests × latency ÷ the concurrency the caps allow in all,
+    that or the slowest single API chain, whichever is larger)."""
     names = _signing_names()
     limits = {key: limit_for(names.get(key[0], key[0])) for key in requests}
     allowed = min(WORKERS, sum(limit.concurrency for limit in limits.values()))
-    total = sum(requests.values())
-    simple = total * latency / allowed
-    per_gate = max(
-        max(n * latency / limits[key].concurrency, (n - limits[key].burst) / limits[key].rate)
-        for key, n in requests.items()
-    )
-    return simple, max(simple, per_gate)
+    simple = sum(requests.values()) * latency / allowed
+    return simple, max(simple, *gate_floors(requests, latency).values())
 
 
-def help_ratio(runs: int = 7) -> tuple[float, float]:
+def help_ratio(executable: str, runs: int = 7) -> tuple[float, float]:
     def best(argv: list[str]) -> float:
         times = []
         for _ in range(runs):
@@ -105,7 +122,7 @@ def help_ratio(runs: int = 7) -> tuple[float, float]:
             times.append(time.perf_counter() - started)
         return min(times)
 
-    return best([auditor_executable(), "--help"]), best([sys.executable, "-c", "pass"])
+    return best([executable, "--help"]), best([sys.executable, "-c", "pass"])
 
 
 @dataclass
@@ -114,15 +131,18 @@ class ScanRun:
     collection: float
     peak_mb: float
     report_mb: float
+    before_first: float  # launch to the first request the proxy received
+    after_last: float  # the last request answered to the process's exit
 
 
-def _scan(proxy: AwsProxy) -> ScanRun:
+def _scan(proxy: LatencyProxy, executable: str) -> ScanRun:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
-        command = [auditor_executable(), "scan", "--endpoint-url", proxy.url]
+        command = [executable, "scan", "--endpoint-url", proxy.url]
         command += ["--output-dir", str(out)]
         command += [a for r in REGIONS for a in ("--region", r)]
         command += ["--format", "json,html", "--fail-on", "none", "--quiet"]
+        proxy.spans.clear()
         started = time.perf_counter()
         # Through a small launcher: a child forked from this (moto-laden) process would
         # count the parent's pages in its own peak RSS until it execs.
@@ -132,7 +152,8 @@ def _scan(proxy: AwsProxy) -> ScanRun:
             capture_output=True,
             text=True,
         )
-        wall = time.perf_counter() - started
+        ended = time.perf_counter()
+        wall = ended - started
         if scan.returncode not in (0, 3):
             raise SystemExit(f"scan failed ({scan.returncode}):\n{scan.stderr}")
         # The scan's last progress line (stderr) says how long collection itself took.
@@ -142,15 +163,95 @@ def _scan(proxy: AwsProxy) -> ScanRun:
             collection=float(collected[-1]) if collected else float("nan"),
             peak_mb=int(scan.stdout.strip().splitlines()[-1]) / 1024,
             report_mb=(out / "auditor-report.json").stat().st_size / 1e6,
+            before_first=min(s for s, _ in proxy.spans) - started,
+            after_last=ended - max(e for _, e in proxy.spans),
         )
+
+
+@dataclass
+class Measured:
+    zero: ScanRun
+    run: ScanRun
+    per_gate: Counter[tuple[str, str]]
+
+
+def _measure(proxy: LatencyProxy, executable: str, latency: float) -> Measured:
+    # The same scan with no added latency first: what the machine, the moto server and the
+    # fixed costs take on their own; the second run adds only the latency.
+    proxy.latency = 0.0
+    _scan(proxy, executable)  # warm-up: bytecode and page caches, the server's first calls
+    zero = _scan(proxy, executable)
+    proxy.requests.clear()
+    proxy.latency = latency
+    run = _scan(proxy, executable)
+    return Measured(zero, run, Counter((r.service, r.region) for r in proxy.requests))
+
+
+def _print(name: str, executable: str, m: Measured, count: int, latency: float) -> None:
+    run, zero, per_gate = m.run, m.zero, m.per_gate
+    total = sum(per_gate.values())
+    simple, floor = latency_floor(per_gate, latency)
+    help_time, python_time = help_ratio(executable)
+    print(f"== {name}: {executable}")
+    print(
+        f"wall time             {run.wall:.1f} s (collection {run.collection:.1f} s; the rest "
+        "is start-up, evaluation and reports)"
+    )
+    print(
+        f"same scan, 0 latency  {zero.wall:.1f} s (collection {zero.collection:.1f} s): the "
+        "machine, the moto server and fixed costs"
+    )
+    print(
+        f"before first request  {run.before_first:.2f} s (launch, imports, credentials; "
+        f"0 latency: {zero.before_first:.2f} s)"
+    )
+    print(
+        f"after last request    {run.after_last:.2f} s (evaluation, reports, exit; "
+        f"0 latency: {zero.after_last:.2f} s)"
+    )
+    print(f"peak RSS (scan)       {run.peak_mb:.0f} MB (0 latency: {zero.peak_mb:.0f} MB)")
+    print(f"requests sent         {total}")
+    print(f"requests per resource {total / count:.2f}")
+    print(
+        f"latency floor         {floor:.2f} s (the slowest API chain at this code's caps; "
+        f"requests × latency ÷ allowed concurrency: {simple:.2f} s)"
+    )
+    if floor > 0:
+        print(f"wall ÷ floor          {run.wall / floor:.2f}")
+        added = run.wall - zero.wall
+        print(
+            f"latency's cost        {added:.1f} s (wall − 0-latency wall; "
+            f"÷ floor {added / floor:.2f})"
+        )
+    print(f"JSON report           {run.report_mb:.1f} MB")
+    print(
+        f"auditor --help        {help_time:.2f} s (python -c pass {python_time:.2f} s, "
+        f"ratio {help_time / python_time:.1f})"
+    )
+    floors = gate_floors(per_gate, latency)
+    by_service: Counter[str] = Counter()
+    for (service, _), n in per_gate.items():
+        by_service[service] += n
+    print("requests by service   (and its slowest region's chain: floor at the caps)")
+    for service, n in by_service.most_common():
+        key = max((k for k in floors if k[0] == service), key=floors.__getitem__)
+        print(f"  {service:<24}{n:>6}   {key[1]:<10} {per_gate[key]:>5} req {floors[key]:6.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument(
+        "--baseline",
+        metavar="AUDITOR",
+        help="another auditor executable (e.g. an older checkout's) to measure in the same "
+        "run, against the same seeded server, before this one",
+    )
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    executables = {"baseline": args.baseline} if args.baseline else {}
+    executables["this checkout"] = auditor_executable()
 
     # The server runs in its own process: in this one it would share a GIL with the proxy.
     ready: multiprocessing.Queue[int] = multiprocessing.Queue()
@@ -162,58 +263,18 @@ def main() -> None:
         started = time.perf_counter()
         resources = seed(f"http://{host}:{port}", args.scale)
         print(f"seeded {sum(resources.values())} resources in {time.perf_counter() - started:.1f}s")
-        with LatencyProxy(port, latency=0.0) as proxy:
-            # The same scan with no added latency first: what the machine, the moto server
-            # and the fixed costs take on their own; the second run adds only the latency.
-            _scan(proxy)  # warm-up: bytecode and page caches, the server's first-call costs
-            zero = _scan(proxy)
-            proxy.requests.clear()
-            proxy.latency = args.latency
-            run = _scan(proxy)
-            per_gate = Counter((r.service, r.region) for r in proxy.requests)
+        with LatencyProxy(port) as proxy:
+            measured = {
+                name: _measure(proxy, exe, args.latency) for name, exe in executables.items()
+            }
     finally:
         stop.set()
         server.join(timeout=30)
-    total = sum(per_gate.values())
-    simple, floor = latency_floor(per_gate, args.latency)
-    help_time, python_time = help_ratio()
     count = sum(resources.values())
     print(f"scale                 {args.scale} ({count} resources, {len(REGIONS)} regions)")
     print(f"latency per request   {args.latency * 1000:.0f} ms")
-    print(
-        f"wall time             {run.wall:.1f} s (collection {run.collection:.1f} s; the rest "
-        "is start-up, evaluation and reports)"
-    )
-    print(
-        f"same scan, 0 latency  {zero.wall:.1f} s (collection {zero.collection:.1f} s): the "
-        "machine, the moto server and fixed costs"
-    )
-    print(f"peak RSS (scan)       {run.peak_mb:.0f} MB")
-    print(f"requests sent         {total}")
-    print(f"requests per resource {total / count:.2f}")
-    print(
-        f"latency floor         {floor:.1f} s (requests × latency ÷ allowed concurrency: "
-        f"{simple:.1f} s)"
-    )
-    if floor > 0:
-        print(f"wall ÷ floor          {run.wall / floor:.2f}")
-        added = run.wall - zero.wall
-        print(
-            f"latency's cost        {added:.1f} s (wall − 0-latency wall; "
-            f"÷ floor {added / floor:.2f})"
-        )
-    # A collector sends its per-resource reads one after another: the busiest gate's requests
-    # in a row bound the wall time from below more tightly than the caps do.
-    serial = max(per_gate.values()) * args.latency
-    if serial > 0:
-        print(f"busiest gate serially {serial:.1f} s (wall ÷ that {run.wall / serial:.2f})")
-    print(f"JSON report           {run.report_mb:.1f} MB")
-    print(
-        f"auditor --help        {help_time:.2f} s (python -c pass {python_time:.2f} s, "
-        f"ratio {help_time / python_time:.1f})"
-    )
-    busiest = ", ".join(f"{s}@{r} {n}" for (s, r), n in per_gate.most_common(5))
-    print(f"busiest gates         {busiest}")
+    for name, m in measured.items():
+        _print(name, executables[name], m, count, args.latency)
 
 
 if __name__ == "__main__":
