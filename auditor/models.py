@@ -223,6 +223,7 @@ class IAMAuthorizationDetails(Model):
     groups: list[IAMPrincipal] = Field(default_factory=list)
     roles: list[IAMPrincipal] = Field(default_factory=list)
     policies: list[ManagedPolicy] = Field(default_factory=list)
+    aws_managed_policies: list[ManagedPolicy] = Field(default_factory=list)
 
     @property
     def principals(self) -> list[IAMPrincipal]:

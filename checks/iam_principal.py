@@ -1,0 +1,114 @@
+"""IAM checks judged per principal: what a user, group or role holds through the AWS-managed
+policies attached to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import JsonValue
+
+from auditor.checkapi import Scope, Verdict, check
+from auditor.datasets import IAM_AUTHORIZATION_DETAILS
+from auditor.findings import Remediation, ResourceRef, Severity, Status
+from auditor.models import IAMPrincipal, ManagedPolicy
+from checks.iam_policy import full_admin_grants, parse_policy
+
+PRINCIPAL_TYPES = {"user": "AWS::IAM::User", "group": "AWS::IAM::Group", "role": "AWS::IAM::Role"}
+_AWS_POLICY_PREFIX = ":iam::aws:policy/"
+_IAM_CONTROLS = "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html"
+
+
+def principal_ref(principal: IAMPrincipal) -> ResourceRef:
+    return ResourceRef(arn=principal.arn, id=principal.name, type=PRINCIPAL_TYPES[principal.kind])
+
+
+def _aws_managed_arns(principal: IAMPrincipal) -> list[str]:
+    return [arn for arn in principal.attached_policy_arns if _AWS_POLICY_PREFIX in arn]
+
+
+def _admin_verdict(principal: IAMPrincipal, held: dict[str, ManagedPolicy | None]) -> Verdict:
+    admin: list[str] = []
+    missing: list[str] = []
+    unreadable: list[str] = []
+    for arn, policy in held.items():
+        if policy is None:
+            missing.append(arn)
+            continue
+        document = parse_policy(policy.default_document)
+        if document.error is not None:
+            unreadable.append(arn)
+        elif full_admin_grants(document):
+            admin.append(arn)
+    evidence: dict[str, JsonValue] = {
+        "aws_managed_policy_arns": list[JsonValue](held),
+        "full_admin_policy_arns": list[JsonValue](admin),
+    }
+    described = f"{principal.kind.capitalize()} {principal.name}"
+    if admin:
+        message = (
+            f"{described} holds AWS-managed {', '.join(a.rsplit('/', 1)[-1] for a in admin)}, "
+            "which allows every action on every resource."
+        )
+        return Verdict(Status.FAIL, principal_ref(principal), message, evidence)
+    if missing or unreadable:
+        # The document that decides was not in the answer (or does not parse): never a PASS.
+        evidence["not_returned"] = list[JsonValue](missing)
+        evidence["unreadable"] = list[JsonValue](unreadable)
+        message = (
+            f"Could not judge {described}: GetAccountAuthorizationDetails gave no readable "
+            f"default version of {', '.join(missing + unreadable)}."
+        )
+        return Verdict(Status.ERROR, principal_ref(principal), message, evidence)
+    message = f"{described} holds no AWS-managed policy allowing every action on every resource."
+    return Verdict(Status.PASS, principal_ref(principal), message, evidence)
+
+
+# HIGH, as iam_policy_no_full_admin: whoever holds the policy can do anything in the account.
+@check(
+    id="iam_principal_no_aws_managed_admin",
+    title="IAM users, groups and roles hold no AWS-managed policy allowing every action",
+    service="iam",
+    severity=Severity.HIGH,
+    resource_type="AWS::IAM::Role",
+    datasets=[IAM_AUTHORIZATION_DETAILS],
+    rationale=(
+        "Study materials (Identity: '최소 권한 정책'): least privilege means no principal holds "
+        '"*" on "*". The commonest such grant is the AWS-managed AdministratorAccess policy, '
+        "which iam_policy_no_full_admin does not see: it, like Security Hub's IAM.1, judges "
+        "customer-managed and inline policies. This check answers the rest of CIS "
+        '"Ensure IAM policies that allow full *:* administrative privileges are not '
+        'attached", whose audit covers every attached policy: each user, group or role with '
+        "an AWS-managed policy attached is judged on that policy's default version."
+    ),
+    remediation=Remediation(
+        console=(
+            "IAM console > Users, User groups or Roles > choose the principal > Permissions > "
+            "select AdministratorAccess (or the named policy) > Remove; attach a policy "
+            "limited to the actions and resources it needs."
+        ),
+        cli=(
+            "aws iam detach-role-policy --role-name <role> --policy-arn "
+            "arn:aws:iam::aws:policy/AdministratorAccess   (or detach-user-policy / "
+            "detach-group-policy)"
+        ),
+        terraform=(
+            "remove the aws_iam_role_policy_attachment (or _user_ / _group_) whose policy_arn "
+            "is arn:aws:iam::aws:policy/AdministratorAccess; attach a scoped policy instead"
+        ),
+    ),
+    references=[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html",
+        f"{_IAM_CONTROLS}#iam-1",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+    ],
+    compliance={"cis-3.0": ["1.16"], "cis-5.0": ["1.15"]},
+)
+def iam_principal_no_aws_managed_admin(scope: Scope) -> Iterable[Verdict]:
+    """One verdict per user, group or role with AWS-managed policies attached; a principal
+    without any is left to iam_policy_no_full_admin, which judges the policies it does hold."""
+    details = scope.get(IAM_AUTHORIZATION_DETAILS)
+    by_arn = {p.arn: p for p in details.aws_managed_policies}
+    for principal in details.principals:
+        arns = _aws_managed_arns(principal)
+        if arns:
+            yield _admin_verdict(principal, {arn: by_arn.get(arn) for arn in arns})
