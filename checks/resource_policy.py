@@ -119,15 +119,18 @@ def _keys(obj: dict[Any, Any]) -> dict[str, Any]:
 
 def _principals(raw: Any) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
     """(everyone, AWS principals, service principals) of a Principal element. An AWS principal
-    with a wildcard ("*", "arn:aws:iam::*:root") names every account, so it is everyone."""
-    if raw == "*":
+    with a wildcard ("*", "arn:aws:iam::*:root") names every account, so it is everyone; so is
+    a wildcard canonical user (S3 reads {"CanonicalUser": "*"} as any requester), and a list
+    holding "*" where a Principal string belongs is read as that string."""
+    if raw == "*" or (isinstance(raw, list) and "*" in raw):
         return True, (), ()
     if not isinstance(raw, dict):
         return False, (), ()
     kinds = _keys(raw)
     aws = _strings(kinds.get("aws"))
     services = tuple(s.lower() for s in _strings(kinds.get("service")))
-    everyone = any("*" in a for a in aws)
+    canonical = _strings(kinds.get("canonicaluser"))
+    everyone = any("*" in a for a in (*aws, *canonical))
     return everyone, tuple(a for a in aws if "*" not in a), services
 
 

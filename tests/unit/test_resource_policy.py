@@ -133,3 +133,37 @@ def test_allows_action_matches_wildcards_as_iam_does(entry: str, allowed: bool) 
     [statement] = parse_resource_policy(document).allows
 
     assert statement.allows_action("lambda:InvokeFunction") is allowed
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        {"CanonicalUser": "*"},
+        {
+            "CanonicalUser": [
+                "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+                "*",
+            ]
+        },
+        {"AWS": ["*"]},
+        ["*"],
+    ],
+)
+def test_wildcard_canonical_user_and_listed_wildcards_are_everyone(principal: object) -> None:
+    document = {"Statement": [{"Effect": "Allow", "Principal": principal, "Action": "s3:*"}]}
+
+    [grant] = parse_resource_policy(document).allows
+
+    assert grant.everyone
+    assert grant.aws_principals == ()
+    assert [s.index for s in public_grants(parse_resource_policy(document))] == [0]
+
+
+def test_named_canonical_user_is_not_everyone() -> None:
+    user = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+    document = {"Statement": [{"Effect": "Allow", "Principal": {"CanonicalUser": user}}]}
+
+    [grant] = parse_resource_policy(document).allows
+
+    assert not grant.everyone
+    assert public_grants(parse_resource_policy(document)) == []
