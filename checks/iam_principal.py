@@ -1,5 +1,5 @@
 """IAM checks judged per principal: what a user, group or role holds through the AWS-managed
-policies attached to it."""
+policies attached to it, and the escalation paths all its policies open together."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pydantic import JsonValue
 from auditor.checkapi import Scope, Verdict, check
 from auditor.datasets import IAM_AUTHORIZATION_DETAILS
 from auditor.findings import Remediation, ResourceRef, Severity, Status
-from auditor.models import IAMPrincipal, ManagedPolicy
-from checks.iam_policy import full_admin_grants, parse_policy
+from auditor.models import IAMAuthorizationDetails, IAMPrincipal, ManagedPolicy
+from checks.iam_escalation import RHINO_RESEARCH, principal_escalations
+from checks.iam_policy import PolicyDocument, full_admin_grants, parse_policy
 
 PRINCIPAL_TYPES = {"user": "AWS::IAM::User", "group": "AWS::IAM::Group", "role": "AWS::IAM::Role"}
 _AWS_POLICY_PREFIX = ":iam::aws:policy/"
@@ -112,3 +113,117 @@ def iam_principal_no_aws_managed_admin(scope: Scope) -> Iterable[Verdict]:
         arns = _aws_managed_arns(principal)
         if arns:
             yield _admin_verdict(principal, {arn: by_arn.get(arn) for arn in arns})
+
+
+# --- Privilege escalation on a principal's effective policy set ------------------------------
+
+_SHOWN_ESCALATIONS = 3
+
+
+def _held_policies(
+    principal: IAMPrincipal, details: IAMAuthorizationDetails
+) -> tuple[list[tuple[str, PolicyDocument]], list[str]]:
+    """(label, document) of every policy the principal holds, and the attached ARNs whose
+    document the answer lacks or that do not parse. A user also holds its groups' policies."""
+    managed = {p.arn: p for p in (*details.policies, *details.aws_managed_policies)}
+    groups = {g.name: g for g in details.groups}
+    holders = [principal]
+    if principal.kind == "user":
+        holders += [groups[name] for name in principal.group_names if name in groups]
+    held: list[tuple[str, PolicyDocument]] = []
+    gaps = [f"group {n}" for n in principal.group_names if n not in groups]
+    for holder in holders:
+        via = "" if holder is principal else f" (group {holder.name})"
+        for inline in holder.inline_policies:
+            held.append((f"inline {inline.name}{via}", parse_policy(inline.document)))
+        for arn in holder.attached_policy_arns:
+            policy = managed.get(arn)
+            document = None if policy is None else parse_policy(policy.default_document)
+            if document is None or document.error is not None:
+                gaps.append(arn)
+            else:
+                held.append((f"{arn.rsplit('/', 1)[-1]}{via}", document))
+    # An unreadable inline document is judged (FAIL) by the per-policy checks; here it is a gap.
+    gaps += [label for label, document in held if document.error is not None]
+    return [(label, doc) for label, doc in held if doc.error is None], gaps
+
+
+# HIGH, as iam_policy_no_privilege_escalation: whoever holds these policies can take more.
+@check(
+    id="iam_principal_no_privilege_escalation",
+    title="IAM users, groups and roles hold no known privilege-escalation path",
+    service="iam",
+    severity=Severity.HIGH,
+    resource_type="AWS::IAM::Role",
+    datasets=[IAM_AUTHORIZATION_DETAILS],
+    rationale=(
+        "Study materials (Identity: seed 004 on IAM policies, '최소 권한 정책'): least "
+        "privilege fails when a principal can raise its own privileges. IAM evaluates all of a "
+        "principal's policies together, so iam:PassRole in one policy and "
+        "lambda:CreateFunction in another escalate as surely as one policy holding both. This "
+        "check joins each principal's inline, attached (customer- and AWS-managed) and, for a "
+        "user, its groups' policies, and looks for the published methods (Rhino Security Labs, "
+        "Hacking the Cloud, pathfinding.cloud; the evidence names each method's reference). "
+        "No FSBP or CIS control covers this."
+    ),
+    remediation=Remediation(
+        console=(
+            "IAM console > Users, User groups or Roles > the principal > Permissions > for each "
+            "policy named in the finding, scope the named actions to specific resources (e.g. "
+            "iam:PassRole on one role ARN with an iam:PassedToService condition) or remove them."
+        ),
+        cli=(
+            "aws iam create-policy-version --policy-arn <policy-arn> --policy-document "
+            "file://scoped.json --set-as-default; or aws iam detach-role-policy --role-name "
+            "<role> --policy-arn <policy-arn>"
+        ),
+        terraform=(
+            "aws_iam_policy / aws_iam_role_policy documents whose iam:PassRole, iam:Attach*, "
+            'iam:Put*, ssm:SendCommand and the like name specific resources, never "*"'
+        ),
+    ),
+    references=[
+        RHINO_RESEARCH,
+        "https://hackingthe.cloud/aws/exploitation/iam_privilege_escalation/",
+        "https://pathfinding.cloud/",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+    ],
+    compliance={},
+)
+def iam_principal_no_privilege_escalation(scope: Scope) -> Iterable[Verdict]:
+    """One verdict per user, group and role. A method found FAILs even when some attached
+    policy could not be read; with none found, an unread policy makes the verdict ERROR."""
+    details = scope.get(IAM_AUTHORIZATION_DETAILS)
+    for principal in details.principals:
+        held, gaps = _held_policies(principal, details)
+        found = principal_escalations(held)
+        described = f"{principal.kind.capitalize()} {principal.name}"
+        evidence: dict[str, JsonValue] = {
+            "policies": [label for label, _ in held],
+            "escalations": [e.evidence() for e in found],
+            "not_judged": list[JsonValue](gaps),
+        }
+        if found:
+            shown = "; ".join(
+                e.describe() + (" across policies" if e.split else "")
+                for e in found[:_SHOWN_ESCALATIONS]
+            )
+            if len(found) > _SHOWN_ESCALATIONS:
+                shown += f"; and {len(found) - _SHOWN_ESCALATIONS} more (see evidence)"
+            message = (
+                f"{described}'s policies together allow privilege escalation on every "
+                f"resource through {shown}."
+            )
+            yield Verdict(Status.FAIL, principal_ref(principal), message, evidence)
+        elif gaps:
+            message = (
+                f"Could not judge {described}: GetAccountAuthorizationDetails gave no readable "
+                f"document for {', '.join(gaps)}."
+            )
+            yield Verdict(Status.ERROR, principal_ref(principal), message, evidence)
+        else:
+            message = (
+                f"{described}'s {len(held)} policies together allow no known "
+                "privilege-escalation combination on every resource."
+            )
+            yield Verdict(Status.PASS, principal_ref(principal), message, evidence)

@@ -1,5 +1,6 @@
 """Seeds the least-privilege examples: a break-glass role holding the AWS-managed
-AdministratorAccess policy and an auditors group holding a read-only AWS-managed policy.
+AdministratorAccess policy, an auditors group holding a read-only AWS-managed policy, and a
+deploy role whose escalation path is split between a managed and an inline policy.
 
 moto only has AWS's managed policies when told to load all ~1,300 of them at start-up; the
 demo adds the two it attaches, with AWS's own documents from moto's copy, to moto's model
@@ -29,6 +30,31 @@ def _add_aws_managed_policies(account: str, *names: str) -> None:
         model.managed_policies.setdefault(policy.arn, policy)
 
 
+def _document(*actions: str) -> str:
+    statement = {"Effect": "Allow", "Action": list(actions), "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def _seed_split_escalation(iam: Any) -> None:
+    """Neither policy escalates alone; the role holding both can pass any role to a function."""
+    arn = iam.create_policy(
+        PolicyName="pass-lesson-roles",
+        PolicyDocument=_document("iam:PassRole", "iam:GetRole"),
+        Tags=tags("identity"),
+    )["Policy"]["Arn"]
+    iam.create_role(
+        RoleName="lesson-deployer",
+        AssumeRolePolicyDocument=trust_policy({"Service": "codebuild.amazonaws.com"}),
+        Tags=tags("identity"),
+    )
+    iam.attach_role_policy(RoleName="lesson-deployer", PolicyArn=arn)
+    iam.put_role_policy(
+        RoleName="lesson-deployer",
+        PolicyName="deploy-functions",
+        PolicyDocument=_document("lambda:CreateFunction", "lambda:InvokeFunction"),
+    )
+
+
 def seed_security(client: ClientFactory, account: str) -> None:
     """Attach the two AWS-managed policies (IAM is global; calls go to us-east-1)."""
     _add_aws_managed_policies(account, ADMIN_POLICY, READ_POLICY)
@@ -45,3 +71,4 @@ def seed_security(client: ClientFactory, account: str) -> None:
     iam.attach_group_policy(
         GroupName="storage-auditors", PolicyArn=f"arn:aws:iam::aws:policy/{READ_POLICY}"
     )
+    _seed_split_escalation(iam)

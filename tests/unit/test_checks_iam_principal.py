@@ -16,7 +16,10 @@ from conftest import (
 
 from auditor.findings import Status
 from auditor.models import IAMAuthorizationDetails, IAMPrincipal, ManagedPolicy
-from checks.iam_principal import iam_principal_no_aws_managed_admin
+from checks.iam_principal import (
+    iam_principal_no_aws_managed_admin,
+    iam_principal_no_privilege_escalation,
+)
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 READ_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
@@ -132,3 +135,141 @@ def test_denied_authorization_details_are_an_error() -> None:
         "operation": "GetAccountAuthorizationDetails",
         "error_code": "AccessDenied",
     }
+
+
+# --- iam_principal_no_privilege_escalation ----------------------------------------------------
+
+
+def _customer(name: str, document: object) -> ManagedPolicy:
+    return ManagedPolicy(
+        arn=f"arn:aws:iam::{ACCOUNT}:policy/{name}",
+        name=name,
+        default_version_id="v1",
+        default_document=document,
+    )
+
+
+def _details(
+    *principals: IAMPrincipal, policies: list[ManagedPolicy], aws_managed: list[ManagedPolicy]
+) -> object:
+    return global_scope(
+        iam_authorization_details=IAMAuthorizationDetails(
+            users=[p for p in principals if p.kind == "user"],
+            groups=[p for p in principals if p.kind == "group"],
+            roles=[p for p in principals if p.kind == "role"],
+            policies=policies,
+            aws_managed_policies=aws_managed,
+        )
+    )
+
+
+PASS_ROLE = _customer("pass-any-role", policy(allow("iam:PassRole")))
+CREATE_FUNCTION = _customer("ship-functions", policy(allow("lambda:CreateFunction")))
+
+
+def test_pass_role_and_lambda_split_across_a_users_own_and_group_policies_fail() -> None:
+    group = _holding("group", "deployers", CREATE_FUNCTION.arn)
+    user = principal("user", "ci", invoke=policy(allow("lambda:InvokeFunction")))
+    user = user.model_copy(
+        update={"attached_policy_arns": [PASS_ROLE.arn], "group_names": ["deployers"]}
+    )
+
+    verdicts = run_check(
+        iam_principal_no_privilege_escalation,
+        _details(user, group, policies=[PASS_ROLE, CREATE_FUNCTION], aws_managed=[]),
+    )
+
+    by_id = {v.resource.id: v for v in verdicts}
+    assert by_id["deployers"].status is Status.PASS
+    verdict = by_id["ci"]
+    assert verdict.status is Status.FAIL
+    assert verdict.resource.type == "AWS::IAM::User"
+    assert verdict.message == (
+        "User ci's policies together allow privilege escalation on every resource through "
+        "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction "
+        "(PassRoleToNewLambdaThenInvoke) across policies."
+    )
+    assert verdict.evidence["policies"] == [
+        "inline invoke",
+        "pass-any-role",
+        "ship-functions (group deployers)",
+    ]
+    assert verdict.evidence["escalations"] == [
+        {
+            "method": "PassRoleToNewLambdaThenInvoke",
+            "actions": ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"],
+            "granted_by": {
+                "iam:PassRole": ["pass-any-role#0"],
+                "lambda:CreateFunction": ["ship-functions (group deployers)#0"],
+                "lambda:InvokeFunction": ["inline invoke#0"],
+            },
+            "split_across_policies": True,
+            "reference": "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
+        }
+    ]
+
+
+def test_deny_in_another_policy_takes_the_action_back() -> None:
+    deny = _customer("no-pass", policy({"Effect": "Deny", "Action": "iam:Pass*", "Resource": "*"}))
+    role = _holding("role", "builder", PASS_ROLE.arn, deny.arn)
+    role = role.model_copy(
+        update={
+            "inline_policies": principal(
+                "role", "x", a=policy(allow("ec2:RunInstances"))
+            ).inline_policies
+        }
+    )
+
+    [verdict] = run_check(
+        iam_principal_no_privilege_escalation,
+        _details(role, policies=[PASS_ROLE, deny], aws_managed=[]),
+    )
+
+    assert verdict.status is Status.PASS
+    assert verdict.message == (
+        "Role builder's 3 policies together allow no known privilege-escalation combination "
+        "on every resource."
+    )
+
+
+def test_newer_methods_are_found_with_their_reference() -> None:
+    role = principal("role", "ops", run=policy(allow(["ssm:SendCommand"])))
+
+    [verdict] = run_check(
+        iam_principal_no_privilege_escalation, _details(role, policies=[], aws_managed=[])
+    )
+
+    assert verdict.status is Status.FAIL
+    [found] = verdict.evidence["escalations"]
+    assert found["method"] == "RunCommandOnInstance"
+    assert (
+        found["reference"] == "https://hackingthe.cloud/aws/exploitation/iam_privilege_escalation/"
+    )
+    assert found["split_across_policies"] is False
+
+
+def test_aws_managed_admin_policy_escalates() -> None:
+    role = _holding("role", "break-glass", ADMIN_ARN)
+
+    [verdict] = run_check(
+        iam_principal_no_privilege_escalation, _details(role, policies=[], aws_managed=[ADMIN])
+    )
+
+    assert verdict.status is Status.FAIL
+    assert verdict.message.endswith("more (see evidence).")
+
+
+def test_unreadable_attached_policy_with_nothing_found_is_an_error() -> None:
+    role = _holding("role", "builder", PASS_ROLE.arn, f"arn:aws:iam::{ACCOUNT}:policy/gone")
+
+    [verdict] = run_check(
+        iam_principal_no_privilege_escalation,
+        _details(role, policies=[PASS_ROLE], aws_managed=[]),
+    )
+
+    assert verdict.status is Status.ERROR
+    assert verdict.message == (
+        "Could not judge Role builder: GetAccountAuthorizationDetails gave no readable "
+        f"document for arn:aws:iam::{ACCOUNT}:policy/gone."
+    )
+    assert verdict.evidence["not_judged"] == [f"arn:aws:iam::{ACCOUNT}:policy/gone"]
