@@ -1,18 +1,20 @@
 """IAM checks judged per principal: what a user, group or role holds through the AWS-managed
-policies attached to it, and the escalation paths all its policies open together."""
+policies attached to it, the escalation paths all its policies open together, and whether a
+role trusted by a service says on whose behalf."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import JsonValue
+from pydantic import Field, JsonValue
 
-from auditor.checkapi import Scope, Verdict, check
+from auditor.checkapi import CheckParameters, Scope, Verdict, check
 from auditor.datasets import IAM_AUTHORIZATION_DETAILS
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import IAMAuthorizationDetails, IAMPrincipal, ManagedPolicy
 from checks.iam_escalation import RHINO_RESEARCH, principal_escalations
 from checks.iam_policy import PolicyDocument, full_admin_grants, parse_policy
+from checks.resource_policy import AllowStatement, parse_resource_policy
 
 PRINCIPAL_TYPES = {"user": "AWS::IAM::User", "group": "AWS::IAM::Group", "role": "AWS::IAM::Role"}
 _AWS_POLICY_PREFIX = ":iam::aws:policy/"
@@ -227,3 +229,118 @@ def iam_principal_no_privilege_escalation(scope: Scope) -> Iterable[Verdict]:
                 "privilege-escalation combination on every resource."
             )
             yield Verdict(Status.PASS, principal_ref(principal), message, evidence)
+
+
+# --- Service trust names its source ---------------------------------------------------------
+
+_SOURCE_KEYS = frozenset(
+    {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
+)
+_SERVICE_LINKED_PATH = "/aws-service-role/"
+_CONFUSED_DEPUTY = "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"
+
+
+class ServiceTrustSources(CheckParameters):
+    exempt_services: list[str] = Field(
+        # EC2 assumes an instance profile's role with no source account or ARN to test.
+        default_factory=lambda: ["ec2.amazonaws.com"],
+        description="Service principals that send no aws:SourceAccount / aws:SourceArn when "
+        "they assume a role, so a trust policy cannot name one.",
+    )
+
+
+def _names_source(statement: AllowStatement) -> list[str]:
+    """Source keys used under a positive operator. Unlike the narrowing test for public
+    policies, a wildcard ARN (ArnLike "arn:aws:codebuild:*:111122223333:project/*") counts: it
+    is AWS's own pattern here and still fixes the account. IfExists passes when the key is
+    absent, so it does not count."""
+    return sorted(
+        key
+        for key, uses in statement.conditions.items()
+        if key in _SOURCE_KEYS
+        and any(
+            "not" not in op.lower() and not op.lower().endswith("ifexists") and values
+            for op, values in uses
+        )
+    )
+
+
+# LOW: AWS's confused-deputy guidance is defence in depth: the
+# service itself decides whom it acts for; the condition stops it acting for someone else.
+@check(
+    id="iam_role_service_trust_names_source",
+    title="IAM roles trusted by a service say on whose behalf (aws:SourceAccount / SourceArn)",
+    service="iam",
+    severity=Severity.LOW,
+    resource_type="AWS::IAM::Role",
+    datasets=[IAM_AUTHORIZATION_DETAILS],
+    rationale=(
+        "Study materials (Identity: seed 003's role-based access, a role's trust policy names "
+        "who may assume it): a role that trusts a service principal with no aws:SourceAccount "
+        "or aws:SourceArn condition can be assumed by that service acting for any customer who "
+        "names the role, the cross-service confused deputy AWS's guidance warns of. "
+        "Service-linked roles (AWS writes their trust) and services that send no source "
+        "context (parameter exempt_services) are left out."
+    ),
+    remediation=Remediation(
+        console=(
+            "IAM console > Roles > the role > Trust relationships > Edit trust policy > add a "
+            'Condition such as "StringEquals": {"aws:SourceAccount": "<account-id>"} (or '
+            '"ArnLike": {"aws:SourceArn": "<the resource that uses the role>"}) to the '
+            "statement naming the service > Update policy."
+        ),
+        cli=(
+            "aws iam update-assume-role-policy --role-name <role> --policy-document "
+            "file://trust-with-source-account.json"
+        ),
+        terraform=(
+            'aws_iam_role assume_role_policy: a condition { test = "StringEquals", '
+            'variable = "aws:SourceAccount", values = [<account-id>] } on the service '
+            "statement"
+        ),
+    ),
+    references=[
+        _CONFUSED_DEPUTY,
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
+    ],
+    compliance={},
+    parameters=ServiceTrustSources,
+)
+def iam_role_service_trust_names_source(scope: Scope) -> Iterable[Verdict]:
+    """One verdict per role whose trust policy admits a service principal (service-linked
+    roles and exempt services aside). A trust policy that cannot be read is left to
+    iam_role_trust_policy_restricted, which FAILs it."""
+    exempt = {s.lower() for s in scope.parameters(ServiceTrustSources).exempt_services}
+    for role in scope.get(IAM_AUTHORIZATION_DETAILS).roles:
+        if _SERVICE_LINKED_PATH in role.path:
+            continue
+        trust = parse_resource_policy(role.assume_role_policy)
+        judged = [
+            (s, sorted(set(s.service_principals) - exempt))
+            for s in trust.allows
+            if set(s.service_principals) - exempt
+        ]
+        if trust.error is not None or not judged:
+            continue
+        open_to = [
+            f"{statement.describe()} ({', '.join(services)})"
+            for statement, services in judged
+            if not _names_source(statement)
+        ]
+        evidence: dict[str, JsonValue] = {
+            "statements": [s.evidence() for s, _ in judged],
+            "without_source_condition": list[JsonValue](open_to),
+        }
+        ref = principal_ref(role)
+        if open_to:
+            message = (
+                f"Role {role.name} trusts a service with no aws:SourceAccount or aws:SourceArn "
+                f"condition in {'; '.join(open_to)}."
+            )
+            yield Verdict(Status.FAIL, ref, message, evidence)
+        else:
+            message = (
+                f"Role {role.name}'s service trust names the source account or resource "
+                "it acts for."
+            )
+            yield Verdict(Status.PASS, ref, message, evidence)

@@ -1,6 +1,7 @@
 """Seeds the least-privilege examples: a break-glass role holding the AWS-managed
 AdministratorAccess policy, an auditors group holding a read-only AWS-managed policy, and a
-deploy role whose escalation path is split between a managed and an inline policy.
+deploy role whose escalation path is split between a managed and an inline policy (and whose
+CodeBuild trust names no source account), and a Config recorder role whose trust does.
 
 moto only has AWS's managed policies when told to load all ~1,300 of them at start-up; the
 demo adds the two it attaches, with AWS's own documents from moto's copy, to moto's model
@@ -72,3 +73,10 @@ def seed_security(client: ClientFactory, account: str) -> None:
         GroupName="storage-auditors", PolicyArn=f"arn:aws:iam::aws:policy/{READ_POLICY}"
     )
     _seed_split_escalation(iam)
+    iam.create_role(
+        RoleName="config-recorder",
+        AssumeRolePolicyDocument=trust_policy(
+            {"Service": "config.amazonaws.com"}, {"StringEquals": {"aws:SourceAccount": account}}
+        ),
+        Tags=tags("identity"),
+    )

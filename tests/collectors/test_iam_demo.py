@@ -53,6 +53,7 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
         "iam_policy_no_privilege_escalation": both,
         "iam_principal_no_aws_managed_admin": both,
         "iam_principal_no_privilege_escalation": both,
+        "iam_role_service_trust_names_source": both,
         "iam_role_trust_policy_restricted": both,
         "iam_user_console_mfa": both,
         "iam_user_no_direct_policies": both,
@@ -72,6 +73,8 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
     assert failing["iam_user_no_long_lived_access_keys"] == {"mina.editor"}
     assert "lesson-release" in failing["iam_policy_no_privilege_escalation"]
     assert failing["iam_principal_no_aws_managed_admin"] == {"break-glass-admin"}
+    assert "lesson-deployer" in failing["iam_role_service_trust_names_source"]
+    assert "config-recorder" not in failing["iam_role_service_trust_names_source"]
     # Its two policies each pass iam_policy_no_privilege_escalation; together they escalate.
     assert "lesson-deployer" in failing["iam_principal_no_privilege_escalation"]
     assert (

@@ -19,6 +19,7 @@ from auditor.models import IAMAuthorizationDetails, IAMPrincipal, ManagedPolicy
 from checks.iam_principal import (
     iam_principal_no_aws_managed_admin,
     iam_principal_no_privilege_escalation,
+    iam_role_service_trust_names_source,
 )
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -273,3 +274,103 @@ def test_unreadable_attached_policy_with_nothing_found_is_an_error() -> None:
         f"document for arn:aws:iam::{ACCOUNT}:policy/gone."
     )
     assert verdict.evidence["not_judged"] == [f"arn:aws:iam::{ACCOUNT}:policy/gone"]
+
+
+# --- iam_role_service_trust_names_source ------------------------------------------------------
+
+
+def _role_trusting(
+    name: str, principal_: object, condition: object = None, path: str = "/"
+) -> IAMPrincipal:
+    statement: dict[str, object] = {
+        "Effect": "Allow",
+        "Principal": principal_,
+        "Action": "sts:AssumeRole",
+    }
+    if condition is not None:
+        statement["Condition"] = condition
+    role = principal("role", name)
+    return role.model_copy(update={"assume_role_policy": policy(statement), "path": path})
+
+
+def test_service_trust_without_source_condition_fails() -> None:
+    role = _role_trusting("builder", {"Service": "codebuild.amazonaws.com"})
+
+    [verdict] = run_check(
+        iam_role_service_trust_names_source, _details(role, policies=[], aws_managed=[])
+    )
+
+    assert verdict.status is Status.FAIL
+    assert verdict.message == (
+        "Role builder trusts a service with no aws:SourceAccount or aws:SourceArn condition in "
+        "statement 0 (codebuild.amazonaws.com)."
+    )
+    assert verdict.evidence["without_source_condition"] == ["statement 0 (codebuild.amazonaws.com)"]
+
+
+def test_source_account_or_wildcard_source_arn_passes() -> None:
+    by_account = _role_trusting(
+        "recorder",
+        {"Service": "config.amazonaws.com"},
+        {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+    )
+    by_arn = _role_trusting(
+        "builder",
+        {"Service": ["codebuild.amazonaws.com"]},
+        {"ArnLike": {"AWS:SourceArn": f"arn:aws:codebuild:*:{ACCOUNT}:project/*"}},
+    )
+
+    verdicts = run_check(
+        iam_role_service_trust_names_source,
+        _details(by_account, by_arn, policies=[], aws_managed=[]),
+    )
+
+    assert {v.resource.id: v.status for v in verdicts} == {
+        "recorder": Status.PASS,
+        "builder": Status.PASS,
+    }
+
+
+def test_negated_or_if_exists_source_conditions_do_not_count() -> None:
+    negated = _role_trusting(
+        "a", {"Service": "sns.amazonaws.com"}, {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}
+    )
+    if_exists = _role_trusting(
+        "b",
+        {"Service": "sns.amazonaws.com"},
+        {"StringEqualsIfExists": {"aws:SourceAccount": ACCOUNT}},
+    )
+
+    verdicts = run_check(
+        iam_role_service_trust_names_source,
+        _details(negated, if_exists, policies=[], aws_managed=[]),
+    )
+
+    assert [v.status for v in verdicts] == [Status.FAIL, Status.FAIL]
+
+
+def test_service_linked_exempt_and_non_service_roles_are_not_judged() -> None:
+    linked = _role_trusting(
+        "AWSServiceRoleForECS",
+        {"Service": "ecs.amazonaws.com"},
+        path="/aws-service-role/ecs.amazonaws.com/",
+    )
+    instance = _role_trusting("web", {"Service": "ec2.amazonaws.com"})
+    partner = _role_trusting("partner", {"AWS": "arn:aws:iam::210987654321:root"})
+
+    scope = _details(linked, instance, partner, policies=[], aws_managed=[])
+
+    assert run_check(iam_role_service_trust_names_source, scope) == []
+    [verdict] = run_check(iam_role_service_trust_names_source, scope, exempt_services=[])
+    assert (verdict.resource.id, verdict.status) == ("web", Status.FAIL)
+
+
+def test_service_trust_check_is_an_error_when_the_details_are_denied() -> None:
+    error = dataset_denied("iam", "GetAccountAuthorizationDetails", region="global")
+
+    [finding] = engine_findings(
+        iam_role_service_trust_names_source, global_scope(iam_authorization_details=error)
+    )
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["error_code"] == "AccessDenied"
