@@ -764,6 +764,12 @@ class Trail(Model):
     cloudwatch_logs_log_group_arn: str | None = None
     is_logging: bool | CollectionError = Field(description="GetTrailStatus IsLogging.")
     event_selectors: TrailEventSelectors | CollectionError
+    cloudwatch_logs_delivered_at: datetime | None = Field(
+        default=None, description="GetTrailStatus LatestCloudWatchLogsDeliveryTime."
+    )
+    status_read_at: datetime | None = Field(
+        default=None, description="When GetTrailStatus answered: what delivery age is measured to."
+    )
 
     @property
     def log_group_name(self) -> str | None:

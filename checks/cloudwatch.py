@@ -21,7 +21,7 @@ from auditor.datasets import (
 )
 from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import CollectionError, Dashboard, MetricAlarm, MetricFilter, Trail
-from checks.cloudtrail import owned_here, records_all_management_events
+from checks.cloudtrail import delivery_shortfall, owned_here, records_all_management_events
 from checks.logs import RequiredPattern, conditions
 
 _ALARM_TYPE = "AWS::CloudWatch::Alarm"
@@ -430,9 +430,8 @@ def _monitoring_trails(scope: Scope) -> tuple[list[Trail], dict[str, str | Colle
     for trail in sorted(visible, key=lambda t: t.name):
         if not (trail.multi_region and owned_here(trail, scope)):
             continue
-        why = records_all_management_events(trail)
-        if why is None and not trail.log_group_name:
-            why = "it delivers to no CloudWatch Logs log group"
+        # A trail that stopped delivering feeds no metric filter: its alarms watch nothing.
+        why = records_all_management_events(trail) or delivery_shortfall(trail)
         if why is None:
             usable.append(trail)
         else:

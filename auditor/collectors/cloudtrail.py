@@ -7,6 +7,7 @@ event selectors are read in its home region, the only one that answers GetEventS
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -17,9 +18,12 @@ from auditor.models import CollectionError, Trail, TrailEventSelectors
 _SERVICE = "cloudtrail"
 
 
-def _is_logging(ctx: CollectContext, arn: str, home_region: str) -> bool:
-    answer = ctx.call(_SERVICE, "GetTrailStatus", region=home_region, resource_id=arn, Name=arn)
-    return bool(answer.get("IsLogging", False))
+def _status(ctx: CollectContext, arn: str, home_region: str) -> dict[str, Any]:
+    answer: dict[str, Any] = ctx.call(
+        _SERVICE, "GetTrailStatus", region=home_region, resource_id=arn, Name=arn
+    )
+    # The delivery time's age is judged against when AWS answered, not when a check runs.
+    return {**answer, "_read_at": datetime.now(UTC)}
 
 
 def _classic(selectors: list[dict[str, Any]]) -> TrailEventSelectors:
@@ -71,7 +75,8 @@ def collect_trails(ctx: CollectContext) -> list[Trail]:
     def one(t: dict[str, Any]) -> Trail:
         arn = t["TrailARN"]
         home = t.get("HomeRegion") or ctx.region
-        is_logging: bool | CollectionError = ctx.attempt(partial(_is_logging, ctx, arn, home))
+        status = ctx.attempt(partial(_status, ctx, arn, home))
+        read = {} if isinstance(status, CollectionError) else status
         selectors: TrailEventSelectors | CollectionError = ctx.attempt(
             partial(_event_selectors, ctx, arn, home)
         )
@@ -85,8 +90,12 @@ def collect_trails(ctx: CollectContext) -> list[Trail]:
             kms_key_id=t.get("KmsKeyId") or None,
             s3_bucket_name=t.get("S3BucketName") or None,
             cloudwatch_logs_log_group_arn=t.get("CloudWatchLogsLogGroupArn") or None,
-            is_logging=is_logging,
+            is_logging=(
+                status if isinstance(status, CollectionError) else bool(read.get("IsLogging"))
+            ),
             event_selectors=selectors,
+            cloudwatch_logs_delivered_at=read.get("LatestCloudWatchLogsDeliveryTime"),
+            status_read_at=read.get("_read_at"),
         )
 
     return ctx.map(one, answer.get("trailList", []))

@@ -80,3 +80,34 @@ def seed_security(client: ClientFactory, account: str) -> None:
         ),
         Tags=tags("identity"),
     )
+
+
+def trails_deliver_to_logs(account: str) -> None:
+    """Each logging trail with a log group answers GetTrailStatus with a fresh
+    LatestCloudWatchLogsDeliveryTime, as AWS does; moto leaves the field out. Set on moto's
+    trail models after the trails exist."""
+    from moto.backends import get_backend
+
+    for backend in get_backend("cloudtrail")[account].values():
+        trails: list[Any] = list(backend.trails.values())
+        for trail in trails:
+            if trail.cw_log_group_arn and not isinstance(trail.status, _DeliveringStatus):
+                trail.status = _DeliveringStatus(trail.status)
+
+
+class _DeliveringStatus:
+    """moto's TrailStatus, answering with the CloudWatch Logs delivery time it omits."""
+
+    def __init__(self, status: Any) -> None:
+        self._status = status
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._status, name)
+
+    def description(self) -> dict[str, Any]:
+        from moto.core.utils import utcnow
+
+        answer: dict[str, Any] = self._status.description()
+        if self._status.is_logging:
+            answer["LatestCloudWatchLogsDeliveryTime"] = utcnow().timestamp()
+        return answer
