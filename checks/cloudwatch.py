@@ -549,10 +549,11 @@ def _event_verdict(
 )
 def cloudwatch_security_events_alarmed(scope: Scope) -> Iterable[Verdict]:
     """One finding per security event, in the home region of the multi-region trails that
-    deliver to CloudWatch Logs (metric filters and alarms live beside the trail's log group).
+    deliver to CloudWatch Logs, and did within the last day (metric filters and alarms live
+    beside the trail's log group).
 
-    Metric filter patterns are compared with the benchmark's as sets of conditions (see
-    `RequiredPattern.missing_from`). A region that only sees another region's (or account's)
+    Metric filter patterns are compared with the benchmark's as the sets of conditions they
+    can match on, && / || structure read (see `RequiredPattern.missing_from`). A region that only sees another region's (or account's)
     multi-region trail is judged there, so it yields nothing, as Security Hub does; a region
     with no multi-region trail at all fails every event."""
     trails, shortfalls = _monitoring_trails(scope)

@@ -439,3 +439,23 @@ def test_alarm_action_check_is_an_error_when_alarms_cannot_be_read() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence == {"operation": "DescribeAlarms", "error_code": "AccessDenied"}
+
+
+def test_filter_joining_alternatives_with_and_matches_nothing_and_fails() -> None:
+    # The benchmark's 4.5 pattern with every || turned into &&: no event has five names.
+    impossible = CIS_PATTERNS["4.5"].replace("||", "&&")
+
+    verdicts = events(
+        monitoring([audit_trail()], [metric_filter("4.5", impossible)], [alarm_on("4.5")])
+    )
+
+    [cloudtrail_changes] = [v for k, v in verdicts.items() if k.startswith("cis-4.5-")]
+    assert cloudtrail_changes.status is Status.FAIL
+    [passing] = [
+        v
+        for k, v in events(
+            monitoring([audit_trail()], [metric_filter("4.5")], [alarm_on("4.5")])
+        ).items()
+        if k.startswith("cis-4.5-")
+    ]
+    assert passing.status is Status.PASS
