@@ -553,9 +553,10 @@ def cloudwatch_security_events_alarmed(scope: Scope) -> Iterable[Verdict]:
     beside the trail's log group).
 
     Metric filter patterns are compared with the benchmark's as the sets of conditions they
-    can match on, && / || structure read (see `RequiredPattern.missing_from`). A region that only sees another region's (or account's)
-    multi-region trail is judged there, so it yields nothing, as Security Hub does; a region
-    with no multi-region trail at all fails every event."""
+    can match on, && / || structure read (see `RequiredPattern.missing_from`). A region that
+    only sees another region's (or account's) multi-region trail is judged there, so it yields
+    nothing, as Security Hub does; a region with no multi-region trail at all fails every
+    event."""
     trails, shortfalls = _monitoring_trails(scope)
     if trails:
         filters = scope.get(LOGS_METRIC_FILTERS)
