@@ -223,6 +223,7 @@ class IAMAuthorizationDetails(Model):
     groups: list[IAMPrincipal] = Field(default_factory=list)
     roles: list[IAMPrincipal] = Field(default_factory=list)
     policies: list[ManagedPolicy] = Field(default_factory=list)
+    aws_managed_policies: list[ManagedPolicy] = Field(default_factory=list)
 
     @property
     def principals(self) -> list[IAMPrincipal]:
@@ -775,6 +776,12 @@ class Trail(Model):
     cloudwatch_logs_log_group_arn: str | None = None
     is_logging: bool | CollectionError = Field(description="GetTrailStatus IsLogging.")
     event_selectors: TrailEventSelectors | CollectionError
+    cloudwatch_logs_delivered_at: datetime | None = Field(
+        default=None, description="GetTrailStatus LatestCloudWatchLogsDeliveryTime."
+    )
+    status_read_at: datetime | None = Field(
+        default=None, description="When GetTrailStatus answered: what delivery age is measured to."
+    )
 
     @property
     def log_group_name(self) -> str | None:

@@ -69,7 +69,9 @@ def load_checks(services: Iterable[str] | None = None) -> dict[str, Check]:
     checks: dict[str, Check] = {}
     for ep in _ordered(CHECK_GROUP):
         source = _source(ep)
-        if wanted is not None and source == BUILTIN_DISTRIBUTION and ep.name not in wanted:
+        # A built-in module is named for its service, or "<service>_<part>" when it has several.
+        service = ep.name.partition("_")[0]
+        if wanted is not None and source == BUILTIN_DISTRIBUTION and service not in wanted:
             continue
         found = _own_checks(_load_module(ep, CHECK_GROUP))
         if not found:

@@ -8,12 +8,21 @@ only in the account that owns it (an organization trail is its management accoun
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from pydantic import JsonValue
+from pydantic import Field, JsonValue
 
-from auditor.checkapi import Scope, Verdict, check, failed, passed, unreadable
+from auditor.checkapi import (
+    CheckParameters,
+    Scope,
+    Verdict,
+    check,
+    failed,
+    passed,
+    unreadable,
+)
 from auditor.datasets import CLOUDTRAIL_TRAILS
-from auditor.findings import Remediation, ResourceRef, Severity
+from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, Trail
 
 _TRAIL_TYPE = "AWS::CloudTrail::Trail"
@@ -49,6 +58,42 @@ def organization_coverage(trail: Trail, scope: Scope) -> bool:
         and trail.organization_trail
         and owner_of(trail, scope) != scope.account_id
     )
+
+
+# CIS v1.4.0 3.4 asked for delivery within the last day; AWS Config's
+# cloud-trail-cloud-watch-logs-enabled rule has the same window (expectedDeliveryWindowAge).
+DELIVERY_WINDOW_HOURS = 24
+
+
+class DeliveryWindow(CheckParameters):
+    max_delivery_age_hours: int = Field(
+        default=DELIVERY_WINDOW_HOURS,
+        ge=1,
+        description="Hours since the trail's latest CloudWatch Logs delivery (GetTrailStatus "
+        "LatestCloudWatchLogsDeliveryTime) beyond which it counts as no longer delivering.",
+    )
+
+
+def delivery_shortfall(
+    trail: Trail, max_age_hours: int = DELIVERY_WINDOW_HOURS
+) -> str | CollectionError | None:
+    """None when the trail has a log group and delivered to it within `max_age_hours` of when
+    its status was read; otherwise why not, or the error that keeps it from being known."""
+    if not trail.log_group_name:
+        return "it delivers to no CloudWatch Logs log group"
+    if isinstance(trail.is_logging, CollectionError):
+        return trail.is_logging
+    delivered, read = trail.cloudwatch_logs_delivered_at, trail.status_read_at
+    if delivered is None or read is None:
+        return f"it has no CloudWatch Logs delivery on record for log group {trail.log_group_name}"
+    age = read - delivered
+    if age > timedelta(hours=max_age_hours):
+        hours = int(age.total_seconds() // 3600)
+        return (
+            f"its latest CloudWatch Logs delivery to {trail.log_group_name} was {hours} hours "
+            f"before its status was read (more than {max_age_hours})"
+        )
+    return None
 
 
 def records_all_management_events(trail: Trail) -> str | CollectionError | None:
@@ -275,19 +320,34 @@ def cloudtrail_kms_encrypted(scope: Scope) -> Iterable[Verdict]:
         f"{_GUIDE}/send-cloudtrail-events-to-cloudwatch-logs.html",
     ],
     compliance={"fsbp": ["CloudTrail.5"]},
+    parameters=DeliveryWindow,
 )
 def cloudtrail_cloudwatch_logs(scope: Scope) -> Iterable[Verdict]:
+    """A trail passes when it delivers to a log group and did so within the window; a status
+    that could not be read is that trail's ERROR."""
+    hours = scope.parameters(DeliveryWindow).max_delivery_age_hours
     for trail in _trails_here(scope):
-        group = trail.log_group_name
-        if group:
-            yield passed(
+        why = delivery_shortfall(trail, hours)
+        evidence: dict[str, JsonValue] = {
+            "log_group": trail.log_group_name,
+            "latest_delivery": _iso(trail.cloudwatch_logs_delivered_at),
+            "status_read_at": _iso(trail.status_read_at),
+        }
+        if isinstance(why, CollectionError):
+            yield unreadable(trail_ref(trail), why)
+        elif why is None:
+            yield Verdict(
+                Status.PASS,
                 trail_ref(trail),
-                f"CloudTrail trail {trail.name} delivers its events to log group {group}.",
-                log_group=group,
+                f"CloudTrail trail {trail.name} delivers its events to log group "
+                f"{trail.log_group_name}, last within {hours} hours.",
+                evidence,
             )
         else:
-            yield failed(
-                trail_ref(trail),
-                f"CloudTrail trail {trail.name} delivers to no CloudWatch Logs log group.",
-                log_group=None,
+            yield Verdict(
+                Status.FAIL, trail_ref(trail), f"CloudTrail trail {trail.name}: {why}.", evidence
             )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

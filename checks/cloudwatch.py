@@ -22,7 +22,7 @@ from auditor.datasets import (
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, Dashboard, MetricAlarm, MetricFilter, Trail
 from checks.alarm_rules import RuleError, alarm_triggers
-from checks.cloudtrail import owned_here, records_all_management_events
+from checks.cloudtrail import delivery_shortfall, owned_here, records_all_management_events
 from checks.logs import RequiredPattern, conditions
 
 _ALARM_TYPE = "AWS::CloudWatch::Alarm"
@@ -507,9 +507,8 @@ def _monitoring_trails(scope: Scope) -> tuple[list[Trail], dict[str, str | Colle
     for trail in sorted(visible, key=lambda t: t.name):
         if not (trail.multi_region and owned_here(trail, scope)):
             continue
-        why = records_all_management_events(trail)
-        if why is None and not trail.log_group_name:
-            why = "it delivers to no CloudWatch Logs log group"
+        # A trail that stopped delivering feeds no metric filter: its alarms watch nothing.
+        why = records_all_management_events(trail) or delivery_shortfall(trail)
         if why is None:
             usable.append(trail)
         else:
@@ -640,12 +639,14 @@ def _event_verdict(
 )
 def cloudwatch_security_events_alarmed(scope: Scope) -> Iterable[Verdict]:
     """One finding per security event, in the home region of the multi-region trails that
-    deliver to CloudWatch Logs (metric filters and alarms live beside the trail's log group).
+    deliver to CloudWatch Logs, and did within the last day (metric filters and alarms live
+    beside the trail's log group).
 
-    Metric filter patterns are compared with the benchmark's as sets of conditions (see
-    `RequiredPattern.missing_from`). A region that only sees another region's (or account's)
-    multi-region trail is judged there, so it yields nothing, as Security Hub does; a region
-    with no multi-region trail at all fails every event."""
+    Metric filter patterns are compared with the benchmark's as the sets of conditions they
+    can match on, && / || structure read (see `RequiredPattern.missing_from`). A region that
+    only sees another region's (or account's) multi-region trail is judged there, so it yields
+    nothing, as Security Hub does; a region with no multi-region trail at all fails every
+    event."""
     trails, shortfalls = _monitoring_trails(scope)
     if trails:
         filters = scope.get(LOGS_METRIC_FILTERS)

@@ -1,5 +1,6 @@
 """CloudWatch Logs checks, and how a metric filter pattern is read: log groups keep their events
-for a set time, and a pattern is compared with a benchmark's as a set of conditions."""
+for a set time, and a pattern is compared with a benchmark's as the set of conditions it can
+actually match on (its && / || structure decides which)."""
 
 from __future__ import annotations
 
@@ -32,14 +33,110 @@ def conditions(pattern: str) -> frozenset[Condition]:
     """The (field, operator, value) conditions of a JSON metric filter pattern, with spacing,
     quotes, parentheses and order dropped: `{ ($.eventName = "CreateTrail") }` and
     `{$.eventName=CreateTrail}` read the same."""
-    found = set()
-    for match in _CONDITION.finditer(" ".join(pattern.split())):
-        op = " ".join(match["op"].upper().split())
-        value = (match["value"] or "").strip()
-        if value.startswith('"') and value.endswith('"') and len(value) >= 2:
-            value = value[1:-1]
-        found.add((match["field"], op, "" if op in ("NOT EXISTS", "IS NULL") else value))
-    return frozenset(found)
+    return frozenset(_condition(m) for m in _CONDITION.finditer(" ".join(pattern.split())))
+
+
+def _condition(match: re.Match[str]) -> Condition:
+    op = " ".join(match["op"].upper().split())
+    value = (match["value"] or "").strip()
+    if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+        value = value[1:-1]
+    return (match["field"], op, "" if op in ("NOT EXISTS", "IS NULL") else value)
+
+
+_MAX_CLAUSES = 4096  # past this, the structure is not expanded: every condition counts
+Clause = frozenset[Condition]
+
+
+class _Unparsed(Exception):
+    """The pattern is not a JSON filter pattern of conditions joined by && and ||."""
+
+
+class _Parser:
+    """`{ expr }`, expr := and ("||" and)*, and := term ("&&" term)*, term := "(" expr ")" |
+    condition; read into its disjunctive normal form: the sets of conditions that must all
+    hold for the pattern to match."""
+
+    def __init__(self, pattern: str) -> None:
+        self.text = " ".join(pattern.split())
+        self.at = 0
+
+    def _skip(self) -> None:
+        while self.at < len(self.text) and self.text[self.at] == " ":
+            self.at += 1
+
+    def _take(self, token: str) -> bool:
+        self._skip()
+        if self.text.startswith(token, self.at):
+            self.at += len(token)
+            return True
+        return False
+
+    def parse(self) -> list[Clause]:
+        if not self._take("{"):
+            raise _Unparsed
+        clauses = self._or()
+        if not self._take("}"):
+            raise _Unparsed
+        self._skip()
+        if self.at != len(self.text):
+            raise _Unparsed
+        return clauses
+
+    def _or(self) -> list[Clause]:
+        clauses = self._and()
+        while self._take("||"):
+            clauses = clauses + self._and()
+        return clauses
+
+    def _and(self) -> list[Clause]:
+        clauses = self._term()
+        while self._take("&&"):
+            right = self._term()
+            if len(clauses) * len(right) > _MAX_CLAUSES:
+                raise _Unparsed
+            clauses = [a | b for a in clauses for b in right]
+        return clauses
+
+    def _term(self) -> list[Clause]:
+        if self._take("("):
+            clauses = self._or()
+            if not self._take(")"):
+                raise _Unparsed
+            return clauses
+        self._skip()
+        match = _CONDITION.match(self.text, self.at)
+        if match is None:
+            raise _Unparsed
+        self.at = match.end()
+        return [frozenset({_condition(match)})]
+
+
+def _exact(value: str) -> bool:
+    return "*" not in value
+
+
+def _satisfiable(clause: Clause) -> bool:
+    """False when two of the clause's conditions exclude each other: one field equal to two
+    different exact values, or equal to and not equal to the same one."""
+    equals: dict[str, set[str]] = {}
+    for name, op, value in clause:
+        if op == "=" and _exact(value):
+            equals.setdefault(name, set()).add(value)
+    if any(len(values) > 1 for values in equals.values()):
+        return False
+    return not any(op == "!=" and value in equals.get(name, set()) for name, op, value in clause)
+
+
+def reachable_conditions(pattern: str) -> frozenset[Condition]:
+    """The conditions of the pattern's alternatives that can match at all: in
+    `{ ($.eventName = A) && ($.eventName = B) }` none can, so nothing is counted. A pattern
+    this reader cannot structure is read as the plain set of its conditions."""
+    try:
+        clauses = _Parser(pattern).parse()
+    except _Unparsed:
+        return conditions(pattern)
+    return frozenset(c for clause in clauses if _satisfiable(clause) for c in clause)
 
 
 @dataclass(frozen=True)
@@ -58,10 +155,11 @@ class RequiredPattern:
         adds on a field the benchmark does not test (such a condition could narrow what the
         filter counts). Empty when the pattern matches.
 
-        This compares sets, not boolean structure: `A || B` and `A && B` with the same
-        conditions read alike. It accepts what the benchmark's own variants differ by: more
+        Only conditions of alternatives that can match count (see `reachable_conditions`):
+        `A && B` over two event names matches nothing and lacks both. Beyond that the
+        comparison is of sets; it accepts what the benchmark's own variants differ by: more
         event names, or the benchmark's optional exclusions."""
-        found = conditions(pattern)
+        found = reachable_conditions(pattern)
         allowed_fields = {c[0] for c in self.required | self.optional}
         lacks = [f"{f} {op} {v}".strip() for f, op, v in sorted(self.required - found)]
         extra = sorted(f"{f} {op} {v}".strip() for f, op, v in found if f not in allowed_fields)

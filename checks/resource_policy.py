@@ -18,6 +18,7 @@ from pydantic import JsonValue
 
 from auditor.checkapi import Verdict
 from auditor.findings import ResourceRef, Status
+from checks.action_conditions import never_carries
 from checks.iam_policy import action_matches
 
 # Condition keys that pin the caller to an account, an organization, a source resource or a
@@ -75,6 +76,20 @@ class AllowStatement:
                 found.append(key)
         return sorted(found)
 
+    def never_matching(self) -> list[str]:
+        """Condition keys that make the statement grant nothing: each action it names is one
+        whose requests can never carry a key the condition requires (sns:Endpoint exists only
+        on Subscribe, so Publish under it is never allowed). See `checks.action_conditions`."""
+        required = sorted(
+            key
+            for key, uses in self.conditions.items()
+            if any(_requires_key(operator) for operator, _ in uses)
+        )
+        if not self.actions or not required:
+            return []
+        dead = [[k for k in required if never_carries(a, k)] for a in self.actions]
+        return sorted({k for keys in dead for k in keys}) if all(dead) else []
+
     def evidence(self) -> dict[str, JsonValue]:
         shown: dict[str, JsonValue] = {"statement": self.index}
         if self.sid:
@@ -95,6 +110,15 @@ class ResourcePolicyDocument:
     allows: tuple[AllowStatement, ...] = ()
     unreadable: tuple[str, ...] = ()
     error: str | None = None
+
+
+def _requires_key(operator: str) -> bool:
+    """Whether the operator fails when its key is absent from the request: not a negated one,
+    not …IfExists, not Null, not ForAllValues (each of which passes on a missing key)."""
+    op = operator.lower()
+    return not (
+        "not" in op or op.endswith("ifexists") or op == "null" or op.startswith("forallvalues")
+    )
 
 
 def _narrows(operator: str, values: tuple[str, ...]) -> bool:
@@ -119,15 +143,18 @@ def _keys(obj: dict[Any, Any]) -> dict[str, Any]:
 
 def _principals(raw: Any) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
     """(everyone, AWS principals, service principals) of a Principal element. An AWS principal
-    with a wildcard ("*", "arn:aws:iam::*:root") names every account, so it is everyone."""
-    if raw == "*":
+    with a wildcard ("*", "arn:aws:iam::*:root") names every account, so it is everyone; so is
+    a wildcard canonical user (S3 reads {"CanonicalUser": "*"} as any requester), and a list
+    holding "*" where a Principal string belongs is read as that string."""
+    if raw == "*" or (isinstance(raw, list) and "*" in raw):
         return True, (), ()
     if not isinstance(raw, dict):
         return False, (), ()
     kinds = _keys(raw)
     aws = _strings(kinds.get("aws"))
     services = tuple(s.lower() for s in _strings(kinds.get("service")))
-    everyone = any("*" in a for a in aws)
+    canonical = _strings(kinds.get("canonicaluser"))
+    everyone = any("*" in a for a in (*aws, *canonical))
     return everyone, tuple(a for a in aws if "*" not in a), services
 
 
@@ -217,8 +244,11 @@ def parse_resource_policy(document: Any) -> ResourcePolicyDocument:
 
 
 def public_grants(policy: ResourcePolicyDocument) -> list[AllowStatement]:
-    """Allow statements that admit anyone and no condition narrows to fixed callers."""
-    return [s for s in policy.allows if s.everyone and not s.restricted_by()]
+    """Allow statements that admit anyone, that no condition narrows to fixed callers and
+    whose conditions can match at all."""
+    return [
+        s for s in policy.allows if s.everyone and not s.restricted_by() and not s.never_matching()
+    ]
 
 
 def exposure_verdict(

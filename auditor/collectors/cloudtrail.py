@@ -11,6 +11,7 @@ and is not a gap of the member's scan, since the management account reads and is
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -23,9 +24,12 @@ _SERVICE = "cloudtrail"
 T = TypeVar("T")
 
 
-def _is_logging(ctx: CollectContext, arn: str, home_region: str) -> bool:
-    answer = ctx.call(_SERVICE, "GetTrailStatus", region=home_region, resource_id=arn, Name=arn)
-    return bool(answer.get("IsLogging", False))
+def _status(ctx: CollectContext, arn: str, home_region: str) -> dict[str, Any]:
+    answer: dict[str, Any] = ctx.call(
+        _SERVICE, "GetTrailStatus", region=home_region, resource_id=arn, Name=arn
+    )
+    # The delivery time's age is judged against when AWS answered, not when a check runs.
+    return {**answer, "_read_at": datetime.now(UTC)}
 
 
 def _classic(selectors: list[dict[str, Any]]) -> TrailEventSelectors:
@@ -92,7 +96,8 @@ def collect_trails(ctx: CollectContext) -> list[Trail]:
     def one(t: dict[str, Any]) -> Trail:
         arn = t["TrailARN"]
         home = t.get("HomeRegion") or ctx.region
-        is_logging = _read(ctx, t, partial(_is_logging, ctx, arn, home))
+        status = _read(ctx, t, partial(_status, ctx, arn, home))
+        read = {} if isinstance(status, CollectionError) else status
         selectors = _read(ctx, t, partial(_event_selectors, ctx, arn, home))
         return Trail(
             arn=arn,
@@ -104,8 +109,12 @@ def collect_trails(ctx: CollectContext) -> list[Trail]:
             kms_key_id=t.get("KmsKeyId") or None,
             s3_bucket_name=t.get("S3BucketName") or None,
             cloudwatch_logs_log_group_arn=t.get("CloudWatchLogsLogGroupArn") or None,
-            is_logging=is_logging,
+            is_logging=(
+                status if isinstance(status, CollectionError) else bool(read.get("IsLogging"))
+            ),
             event_selectors=selectors,
+            cloudwatch_logs_delivered_at=read.get("LatestCloudWatchLogsDeliveryTime"),
+            status_read_at=read.get("_read_at"),
         )
 
     return ctx.map(one, answer.get("trailList", []))

@@ -1,9 +1,11 @@
-"""IAM collector: users, groups, roles and customer-managed policies from one paginated
-GetAccountAuthorizationDetails, keeping only the documents checks judge."""
+"""IAM collector: users, groups, roles, customer-managed policies and the AWS-managed policies
+they attach, from one paginated GetAccountAuthorizationDetails, keeping only the documents
+checks judge."""
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from typing import Any
 
@@ -12,6 +14,12 @@ from auditor.datasets import IAM_AUTHORIZATION_DETAILS
 from auditor.models import IAMAuthorizationDetails, IAMPrincipal, InlinePolicy, ManagedPolicy
 
 _LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+# AWS-managed policies live in the reserved "aws" account: arn:<partition>:iam::aws:policy/...
+_AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/")
+
+
+def is_aws_managed(policy_arn: str) -> bool:
+    return bool(_AWS_MANAGED.match(policy_arn))
 
 
 def policy_document(raw: Any) -> Any:
@@ -67,8 +75,19 @@ def collect_authorization_details(ctx: CollectContext) -> IAMAuthorizationDetail
         "iam",
         "GetAccountAuthorizationDetails",
         _LISTS,
-        Filter=["User", "Group", "Role", "LocalManagedPolicy"],
+        Filter=["User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy"],
     )
+    local = [p for p in pages["Policies"] if not is_aws_managed(p["Arn"])]
+    # Only the AWS-managed policies something here attaches are kept: the rest grant nothing.
+    attached = {
+        arn
+        for key in ("UserDetailList", "GroupDetailList", "RoleDetailList")
+        for item in pages[key]
+        for arn in _attached(item)
+    }
+    aws_managed = [
+        p for p in pages["Policies"] if is_aws_managed(p["Arn"]) and p["Arn"] in attached
+    ]
     return IAMAuthorizationDetails(
         users=[
             IAMPrincipal(
@@ -105,7 +124,8 @@ def collect_authorization_details(ctx: CollectContext) -> IAMAuthorizationDetail
             )
             for r in pages["RoleDetailList"]
         ],
-        policies=[_managed_policy(p) for p in pages["Policies"]],
+        policies=[_managed_policy(p) for p in local],
+        aws_managed_policies=[_managed_policy(p) for p in aws_managed],
     )
 
 

@@ -14,6 +14,7 @@ from auditor.demo.data_tier import seed_data_tier
 from auditor.demo.identity import seed_identity
 from auditor.demo.monitoring import seed_monitoring
 from auditor.demo.organization import seed_organization
+from auditor.demo.security import seed_security, trails_deliver_to_logs
 from auditor.demo.storage import seed_storage
 
 # The estate module is where callers find the regions it seeds.
@@ -520,6 +521,7 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
     account = client("sts", US).get_caller_identity()["Account"]
     _seed_iam(client("iam", US), account)
     seed_identity(client)
+    seed_security(client, account)
     for region in DEMO_REGIONS:
         sns = client("sns", region)
         topic_arn = sns.create_topic(Name=_TOPIC, Tags=tags("monitoring"))["TopicArn"]
@@ -535,4 +537,5 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
         seed_data_tier(client, region, account)
         seed_monitoring(client, region, account, topic_arn)
         seed_storage(client, region, account)
+    trails_deliver_to_logs(account)
     seed_organization(client, account)

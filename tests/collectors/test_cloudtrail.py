@@ -166,3 +166,60 @@ def test_advanced_selectors_are_read_for_management_events(aws: boto3.session.Se
         management_write=False,
         excluded_event_sources=["kms.amazonaws.com"],
     )
+
+
+def test_cloudwatch_logs_delivery_time_is_kept_with_when_the_status_was_read(
+    aws: boto3.session.Session,
+) -> None:
+    """moto's GetTrailStatus has no LatestCloudWatchLogsDeliveryTime, so the trail is answered
+    by botocore's Stubber with the fields the CloudTrail API reference documents."""
+    from datetime import UTC, datetime
+
+    from botocore.stub import Stubber
+
+    from auditor.session import ClientPool
+
+    pool = ClientPool(aws, None)
+    client = pool.client("cloudtrail", "us-east-1")
+    arn = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/audit"
+    delivered = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    group = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/org/cloudtrail:*"
+    with Stubber(client) as stub:
+        stub.add_response(
+            "describe_trails",
+            {
+                "trailList": [
+                    {
+                        "Name": "audit",
+                        "TrailARN": arn,
+                        "HomeRegion": "us-east-1",
+                        "IsMultiRegionTrail": True,
+                        "CloudWatchLogsLogGroupArn": group,
+                    }
+                ]
+            },
+            {"includeShadowTrails": True},
+        )
+        stub.add_response(
+            "get_trail_status",
+            {
+                "IsLogging": True,
+                "LatestCloudWatchLogsDeliveryTime": delivered,
+                "LatestCloudWatchLogsDeliveryError": "",
+            },
+            {"Name": arn},
+        )
+        stub.add_response(
+            "get_event_selectors", {"TrailARN": arn, "EventSelectors": []}, {"TrailName": arn}
+        )
+        before = datetime.now(UTC)
+        scope = collect_scopes(aws, ["cloudtrail_trails"], pool=pool, regions=("us-east-1",))[
+            "us-east-1"
+        ]
+        stub.assert_no_pending_responses()
+
+    assert isinstance(scope.cloudtrail_trails, list)
+    [trail] = scope.cloudtrail_trails
+    assert trail.is_logging is True
+    assert trail.cloudwatch_logs_delivered_at == delivered
+    assert trail.status_read_at is not None and trail.status_read_at >= before

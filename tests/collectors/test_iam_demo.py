@@ -11,6 +11,7 @@ import boto3
 
 from auditor.demo.estate import _seed_iam
 from auditor.demo.identity import seed_identity
+from auditor.demo.security import seed_security
 from auditor.engine import Evaluation
 from auditor.models import Snapshot
 from auditor.registry import load_checks
@@ -26,6 +27,7 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
 
     _seed_iam(client("iam", "us-east-1"), ACCOUNT)
     seed_identity(client)
+    seed_security(client, ACCOUNT)
     checks = load_checks(["iam"])
     datasets = {d for c in checks.values() for d in c.metadata.datasets}
     scopes = collect_scopes(aws, datasets, regions=("us-east-1",))
@@ -49,6 +51,9 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
         "iam_policy_no_full_admin": both,
         "iam_policy_no_service_wildcard": both,
         "iam_policy_no_privilege_escalation": both,
+        "iam_principal_no_aws_managed_admin": both,
+        "iam_principal_no_privilege_escalation": both,
+        "iam_role_service_trust_names_source": both,
         "iam_role_trust_policy_restricted": both,
         "iam_user_console_mfa": both,
         "iam_user_no_direct_policies": both,
@@ -67,3 +72,12 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
     assert failing["iam_user_console_mfa"] == {"jun.support"}
     assert failing["iam_user_no_long_lived_access_keys"] == {"mina.editor"}
     assert "lesson-release" in failing["iam_policy_no_privilege_escalation"]
+    assert failing["iam_principal_no_aws_managed_admin"] == {"break-glass-admin"}
+    assert "lesson-deployer" in failing["iam_role_service_trust_names_source"]
+    assert "config-recorder" not in failing["iam_role_service_trust_names_source"]
+    # Its two policies each pass iam_policy_no_privilege_escalation; together they escalate.
+    assert "lesson-deployer" in failing["iam_principal_no_privilege_escalation"]
+    assert (
+        not {"pass-lesson-roles", "lesson-deployer/deploy-functions"}
+        & failing["iam_policy_no_privilege_escalation"]
+    )

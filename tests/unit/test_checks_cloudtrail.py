@@ -3,6 +3,7 @@ hand-built trails."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from conftest import (
@@ -29,6 +30,10 @@ from checks.cloudtrail import (
 ALL_EVENTS = TrailEventSelectors(management_read=True, management_write=True)
 
 
+READ_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+DELIVERED = READ_AT - timedelta(hours=1)
+
+
 def trail(
     name: str,
     *,
@@ -38,6 +43,8 @@ def trail(
     selectors: TrailEventSelectors | CollectionError = ALL_EVENTS,
     **fields: Any,
 ) -> Trail:
+    # Delivered an hour before its status was read, unless a test says otherwise.
+    fields = {"cloudwatch_logs_delivered_at": DELIVERED, "status_read_at": READ_AT, **fields}
     return Trail(
         arn=f"arn:aws:cloudtrail:{home_region}:{account}:trail/{name}",
         name=name,
@@ -197,10 +204,54 @@ def test_cloudwatch_logs_delivery_names_the_log_group() -> None:
 
     assert verdicts["watched"].status is Status.PASS
     assert verdicts["watched"].message == (
-        "CloudTrail trail watched delivers its events to log group /org/cloudtrail."
+        "CloudTrail trail watched delivers its events to log group /org/cloudtrail, last "
+        "within 24 hours."
     )
+    assert verdicts["watched"].evidence == {
+        "log_group": "/org/cloudtrail",
+        "latest_delivery": "2026-06-01T11:00:00+00:00",
+        "status_read_at": "2026-06-01T12:00:00+00:00",
+    }
     assert verdicts["s3-only"].status is Status.FAIL
-    assert verdicts["s3-only"].evidence == {"log_group": None}
+    assert verdicts["s3-only"].message == (
+        "CloudTrail trail s3-only: it delivers to no CloudWatch Logs log group."
+    )
+    assert verdicts["s3-only"].evidence["log_group"] is None
+
+
+def test_delivery_that_stopped_two_days_ago_fails_and_the_window_is_a_parameter() -> None:
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/org/cloudtrail:*"
+    stale = trail(
+        "stale",
+        cloudwatch_logs_log_group_arn=group,
+        cloudwatch_logs_delivered_at=READ_AT - timedelta(hours=49),
+    )
+    never = trail("never", cloudwatch_logs_log_group_arn=group, cloudwatch_logs_delivered_at=None)
+
+    verdicts = by_resource(run_check(cloudtrail_cloudwatch_logs, trails(stale, never)))
+
+    assert verdicts["stale"].status is Status.FAIL
+    assert verdicts["stale"].message == (
+        "CloudTrail trail stale: its latest CloudWatch Logs delivery to /org/cloudtrail was 49 "
+        "hours before its status was read (more than 24)."
+    )
+    assert verdicts["never"].status is Status.FAIL
+    assert "no CloudWatch Logs delivery on record" in verdicts["never"].message
+    [relaxed] = run_check(cloudtrail_cloudwatch_logs, trails(stale), max_delivery_age_hours=72)
+    assert relaxed.status is Status.PASS
+
+
+def test_delivery_is_an_error_when_the_trail_status_is_unreadable() -> None:
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/org/cloudtrail:*"
+    error = denied("cloudtrail", "GetTrailStatus", "watched")
+
+    [verdict] = run_check(
+        cloudtrail_cloudwatch_logs,
+        trails(trail("watched", cloudwatch_logs_log_group_arn=group, is_logging=error)),
+    )
+
+    assert verdict.status is Status.ERROR
+    assert verdict.evidence["operation"] == "GetTrailStatus"
 
 
 def test_per_trail_checks_error_when_trails_are_unreadable() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -173,6 +174,9 @@ CIS_PATTERNS = {
 }
 
 
+TRAIL_READ_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
 def audit_trail(name: str = "org-audit", *, home_region: str = REGION, **fields: Any) -> Trail:
     values: dict[str, Any] = {
         "multi_region": True,
@@ -181,6 +185,8 @@ def audit_trail(name: str = "org-audit", *, home_region: str = REGION, **fields:
         "cloudwatch_logs_log_group_arn": (
             f"arn:aws:logs:{home_region}:{ACCOUNT}:log-group:{LOG_GROUP}:*"
         ),
+        "cloudwatch_logs_delivered_at": TRAIL_READ_AT - timedelta(hours=2),
+        "status_read_at": TRAIL_READ_AT,
     }
     values.update(fields)
     return Trail(
@@ -294,6 +300,15 @@ def test_region_without_a_multi_region_trail_fails_every_event() -> None:
     assert len(verdicts) == len(SECURITY_EVENTS)
     assert {v.status for v in verdicts.values()} == {Status.FAIL}
     assert "no multi-region trail records" in verdicts["cis-4.1-unauthorized-api-calls"].message
+
+
+def test_trail_that_stopped_delivering_makes_every_event_fail() -> None:
+    stale = audit_trail(cloudwatch_logs_delivered_at=TRAIL_READ_AT - timedelta(days=2))
+
+    verdicts = events(monitoring([stale], [metric_filter("4.1")], [alarm_on("4.1")]))
+
+    assert {v.status for v in verdicts.values()} == {Status.FAIL}
+    assert "latest CloudWatch Logs delivery" in verdicts["cis-4.1-unauthorized-api-calls"].message
 
 
 def test_home_trail_without_log_group_fails_with_the_reason() -> None:
@@ -538,3 +553,23 @@ def test_security_event_alarm_paging_through_a_composite_passes() -> None:
         "notifies an SNS topic."
     )
     assert root.evidence["notifying_composites"] == {"cis-4.3-alarm": ["security-page"]}
+
+
+def test_filter_joining_alternatives_with_and_matches_nothing_and_fails() -> None:
+    # The benchmark's 4.5 pattern with every || turned into &&: no event has five names.
+    impossible = CIS_PATTERNS["4.5"].replace("||", "&&")
+
+    verdicts = events(
+        monitoring([audit_trail()], [metric_filter("4.5", impossible)], [alarm_on("4.5")])
+    )
+
+    [cloudtrail_changes] = [v for k, v in verdicts.items() if k.startswith("cis-4.5-")]
+    assert cloudtrail_changes.status is Status.FAIL
+    [passing] = [
+        v
+        for k, v in events(
+            monitoring([audit_trail()], [metric_filter("4.5")], [alarm_on("4.5")])
+        ).items()
+        if k.startswith("cis-4.5-")
+    ]
+    assert passing.status is Status.PASS

@@ -48,6 +48,7 @@ from checks.iam import (
     iam_user_no_long_lived_access_keys,
     iam_user_unused_credentials,
 )
+from checks.iam_escalation import ESCALATION_METHODS, RHINO_RESEARCH
 
 GENERATED = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -87,6 +88,7 @@ def test_pass_role_with_lambda_create_and_invoke_fails_naming_the_combination() 
                 "lambda:CreateFunction": [0],
                 "lambda:InvokeFunction": [0],
             },
+            "reference": RHINO_RESEARCH,
         }
     ]
 
@@ -189,8 +191,8 @@ def test_policy_allowing_everything_names_three_methods_and_counts_the_rest() ->
     verdict = escalation_verdict(policy(allow("*")))
 
     assert verdict.status is Status.FAIL
-    assert verdict.message.endswith("; and 18 more (see evidence).")
-    assert len(verdict.evidence["escalations"]) == 21
+    assert verdict.message.endswith(f"; and {len(ESCALATION_METHODS) - 3} more (see evidence).")
+    assert len(verdict.evidence["escalations"]) == len(ESCALATION_METHODS) == 42
 
 
 def test_inline_policy_of_a_role_is_judged() -> None:

@@ -14,7 +14,7 @@ from conftest import (
 
 from auditor.findings import Status
 from auditor.models import LogGroup
-from checks.logs import RequiredPattern, conditions, logs_log_group_retention
+from checks.logs import RequiredPattern, conditions, logs_log_group_retention, reachable_conditions
 
 
 def group(name: str, retention_days: int | None) -> LogGroup:
@@ -137,3 +137,48 @@ def test_optional_conditions_may_be_present_or_absent() -> None:
         == []
     )
     assert required.missing_from(required.pattern) == []
+
+
+# --- metric filter patterns: boolean structure ------------------------------------------------
+
+
+def test_and_of_two_event_names_can_never_match_and_lacks_both() -> None:
+    required = RequiredPattern('{ ($.eventName = "CreateTrail") || ($.eventName = "StopLogging") }')
+    impossible = '{ ($.eventName = "CreateTrail") && ($.eventName = "StopLogging") }'
+
+    assert reachable_conditions(impossible) == frozenset()
+    assert required.missing_from(impossible) == [
+        "lacks eventName = CreateTrail",
+        "lacks eventName = StopLogging",
+    ]
+    assert (
+        required.missing_from('{ ($.eventName = StopLogging) || ($.eventName = "CreateTrail") }')
+        == []
+    )
+
+
+def test_only_the_impossible_alternative_is_dropped() -> None:
+    pattern = (
+        '{ ($.eventName = "DeleteTrail") || '
+        '(($.eventName = "CreateTrail") && ($.eventName != "CreateTrail")) }'
+    )
+
+    assert reachable_conditions(pattern) == {("eventName", "=", "DeleteTrail")}
+
+
+def test_wildcard_values_and_different_fields_can_hold_together() -> None:
+    pattern = (
+        '{ ($.errorCode = "*UnauthorizedOperation") && ($.errorCode = "AccessDenied*") && '
+        '($.sourceIPAddress != "delivery.logs.amazonaws.com") }'
+    )
+
+    assert len(reachable_conditions(pattern)) == 3
+
+
+def test_pattern_the_reader_cannot_structure_falls_back_to_its_conditions() -> None:
+    unbalanced = '{ ($.eventName = "CreateTrail") && ($.eventName = "StopLogging" }'
+
+    assert reachable_conditions(unbalanced) == {
+        ("eventName", "=", "CreateTrail"),
+        ("eventName", "=", "StopLogging"),
+    }

@@ -146,3 +146,32 @@ def test_unreadable_topic_policy_fails_and_unreadable_attributes_error() -> None
 def test_sns_checks_map_to_their_security_hub_controls() -> None:
     assert sns_topic_encrypted.metadata.compliance == {"fsbp": ["SNS.1"]}
     assert sns_topic_not_public.metadata.compliance == {"fsbp": ["SNS.4"]}
+
+
+def test_publish_under_a_subscribe_only_condition_key_grants_nothing() -> None:
+    # sns:Endpoint exists only on Subscribe requests: this statement never allows Publish.
+    never = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "sns:Publish",
+                "Condition": {"StringEquals": {"SNS:Endpoint": "ops@example.com"}},
+            }
+        ]
+    }
+    subscribe = {
+        "Statement": [{**never["Statement"][0], "Action": ["sns:Publish", "sns:Subscribe"]}]
+    }
+
+    verdicts = by_resource(
+        run_check(
+            sns_topic_not_public,
+            topics(topic("never", policy=never), topic("subscribe", policy=subscribe)),
+        )
+    )
+
+    assert verdicts["never"].status is Status.PASS
+    assert verdicts["never"].evidence == {"public_statements": []}
+    # Subscribe can carry sns:Endpoint, and an email address is no caller identity.
+    assert verdicts["subscribe"].status is Status.FAIL

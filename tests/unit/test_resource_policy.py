@@ -133,3 +133,90 @@ def test_allows_action_matches_wildcards_as_iam_does(entry: str, allowed: bool) 
     [statement] = parse_resource_policy(document).allows
 
     assert statement.allows_action("lambda:InvokeFunction") is allowed
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        {"CanonicalUser": "*"},
+        {
+            "CanonicalUser": [
+                "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+                "*",
+            ]
+        },
+        {"AWS": ["*"]},
+        ["*"],
+    ],
+)
+def test_wildcard_canonical_user_and_listed_wildcards_are_everyone(principal: object) -> None:
+    document = {"Statement": [{"Effect": "Allow", "Principal": principal, "Action": "s3:*"}]}
+
+    [grant] = parse_resource_policy(document).allows
+
+    assert grant.everyone
+    assert grant.aws_principals == ()
+    assert [s.index for s in public_grants(parse_resource_policy(document))] == [0]
+
+
+def test_named_canonical_user_is_not_everyone() -> None:
+    user = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+    document = {"Statement": [{"Effect": "Allow", "Principal": {"CanonicalUser": user}}]}
+
+    [grant] = parse_resource_policy(document).allows
+
+    assert not grant.everyone
+    assert public_grants(parse_resource_policy(document)) == []
+
+
+def _statement(action: object, condition: object) -> object:
+    return {
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": action, "Condition": condition}
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("action", "condition", "never"),
+    [
+        ("sns:Publish", {"StringEquals": {"SNS:Endpoint": "a@example.com"}}, ["sns:endpoint"]),
+        ("sns:Pub*", {"StringLike": {"sns:Protocol": "email"}}, ["sns:protocol"]),
+        ("sns:Subscribe", {"StringEquals": {"sns:Endpoint": "a@example.com"}}, []),
+        ("sns:*", {"StringEquals": {"sns:Endpoint": "a@example.com"}}, []),
+        # A key that may be absent passes these operators: the statement still grants.
+        ("sns:Publish", {"StringNotEquals": {"sns:Endpoint": "a@example.com"}}, []),
+        ("sns:Publish", {"StringEqualsIfExists": {"sns:Endpoint": "a@example.com"}}, []),
+        ("sns:Publish", {"Null": {"sns:Endpoint": "true"}}, []),
+        ("sns:Publish", {"ForAllValues:StringEquals": {"sns:Endpoint": "a"}}, []),
+        # Global keys, other services' keys and unknown services are never ruled out.
+        ("sns:Publish", {"StringEquals": {"aws:PrincipalTag/team": "ops"}}, []),
+        ("sns:Publish", {"StringEquals": {"s3:prefix": "x"}}, []),
+        ("newservice:Do", {"StringEquals": {"newservice:Key": "x"}}, []),
+        # Tag-style keys named with a placeholder in the data set.
+        ("s3:GetObject", {"StringEquals": {"s3:ExistingObjectTag/class": "public"}}, []),
+        (
+            "s3:GetObject",
+            {"StringEquals": {"s3:RequestObjectTag/class": "x"}},
+            ["s3:requestobjecttag/class"],
+        ),
+    ],
+)
+def test_conditions_an_action_can_never_carry_grant_nothing(
+    action: str, condition: object, never: list[str]
+) -> None:
+    parsed = parse_resource_policy(_statement(action, condition))
+
+    [grant] = parsed.allows
+    assert grant.never_matching() == never
+    assert (public_grants(parsed) == []) is bool(never)
+
+
+def test_statement_still_grants_if_one_action_can_carry_the_key() -> None:
+    document = _statement(
+        ["sns:Publish", "sns:Subscribe"], {"StringEquals": {"sns:Endpoint": "a@example.com"}}
+    )
+
+    [grant] = parse_resource_policy(document).allows
+
+    assert grant.never_matching() == []
