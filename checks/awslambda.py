@@ -132,6 +132,7 @@ def _unqualified(fn: LambdaFunction, config: EventInvokeConfig) -> bool:
         f"{_GUIDE}/invocation-async-retain-records.html",
         f"{_GUIDE}/access-control-resource-based.html",
     ],
+    compliance={"wa-rel": ["REL05-BP04"]},
 )
 def lambda_function_async_failure_destination(scope: Scope) -> Iterable[Verdict]:
     """Only functions invoked asynchronously are judged: those whose resource-based policy
@@ -563,6 +564,7 @@ def lambda_function_role_least_privilege(scope: Scope) -> Iterable[Verdict]:
         ),
     ),
     references=[ALARMS_GUIDE, f"{_GUIDE}/monitoring-metrics.html"],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP01"]},
 )
 def lambda_function_has_alarm(scope: Scope) -> Iterable[Verdict]:
     alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)

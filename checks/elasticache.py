@@ -83,7 +83,7 @@ class SnapshotRetention(CheckParameters):
         f"{_CONFIG_RULES}/elasticache-redis-cluster-automatic-backup-check.html",
         f"{_GUIDE}/backups-automatic.html",
     ],
-    compliance={"fsbp": ["ElastiCache.1"]},
+    compliance={"fsbp": ["ElastiCache.1"], "wa-rel": ["REL09-BP01", "REL09-BP03"]},
 )
 def elasticache_cluster_automatic_backups(scope: Scope) -> Iterable[Verdict]:
     """Replication groups, and Redis OSS/Valkey nodes outside any group; a group's node clusters
@@ -200,7 +200,7 @@ def elasticache_cluster_auto_minor_version_upgrade(scope: Scope) -> Iterable[Ver
         f"{_CONFIG_RULES}/elasticache-repl-grp-auto-failover-enabled.html",
         f"{_GUIDE}/AutoFailover.html",
     ],
-    compliance={"fsbp": ["ElastiCache.3"]},
+    compliance={"fsbp": ["ElastiCache.3"], "wa-rel": ["REL10-BP01", "REL11-BP02"]},
 )
 def elasticache_replication_group_automatic_failover(scope: Scope) -> Iterable[Verdict]:
     """PASS on automatic failover enabled, as ElastiCache.3; the evidence adds Multi-AZ, which

@@ -244,6 +244,7 @@ def elbv2_load_balancer_deletion_protection(scope: Scope) -> Iterable[Verdict]:
         ALARMS_GUIDE,
         f"{_ALB_GUIDE}/load-balancer-cloudwatch-metrics.html",
     ],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP01"]},
 )
 def elbv2_load_balancer_has_alarm(scope: Scope) -> Iterable[Verdict]:
     """An alarm watches a load balancer when it is in that type's namespace (AWS/ApplicationELB,

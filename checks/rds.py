@@ -83,7 +83,7 @@ def _primaries(instances: list[DBInstance]) -> Iterable[DBInstance]:
         "https://docs.aws.amazon.com/config/latest/developerguide/rds-multi-az-support.html",
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html",
     ],
-    compliance={"fsbp": ["RDS.5"]},
+    compliance={"fsbp": ["RDS.5"], "wa-rel": ["REL10-BP01", "REL11-BP02"]},
 )
 def rds_instance_multi_az(scope: Scope) -> Iterable[Verdict]:
     """Judges every DB instance that is not a cluster member.
@@ -155,7 +155,7 @@ def rds_instance_multi_az(scope: Scope) -> Iterable[Verdict]:
         "https://docs.aws.amazon.com/config/latest/developerguide/rds-cluster-multi-az-enabled.html",
         "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html",
     ],
-    compliance={"fsbp": ["RDS.15"]},
+    compliance={"fsbp": ["RDS.15"], "wa-rel": ["REL10-BP01", "REL11-BP02"]},
 )
 def rds_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
     """PASS when the members' instances sit in two or more zones, or the cluster says MultiAZ.
@@ -217,6 +217,7 @@ def rds_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
         ALARMS_GUIDE,
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/monitoring-cloudwatch.html",
     ],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP01"]},
 )
 def rds_instance_has_alarm(scope: Scope) -> Iterable[Verdict]:
     alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
@@ -288,7 +289,7 @@ _BACKUP_RATIONALE = (
         f"{_CONFIG_RULES}/db-instance-backup-enabled.html",
         f"{_RDS_GUIDE}/USER_WorkingWithAutomatedBackups.html",
     ],
-    compliance={"fsbp": ["RDS.11"]},
+    compliance={"fsbp": ["RDS.11"], "wa-rel": ["REL09-BP01", "REL09-BP03"]},
 )
 def rds_instance_backup_retention(scope: Scope) -> Iterable[Verdict]:
     """Judges standalone instances that are not read replicas: a cluster member's backups are
@@ -330,6 +331,7 @@ def rds_instance_backup_retention(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/rds-cluster-backup-retention-check.html",
         f"{_AURORA_GUIDE}/Aurora.Managing.Backups.html",
     ],
+    compliance={"wa-rel": ["REL09-BP01", "REL09-BP03"]},
 )
 def rds_cluster_backup_retention(scope: Scope) -> Iterable[Verdict]:
     minimum = scope.parameters(BackupRetention).minimum_days
@@ -388,6 +390,7 @@ _ENCRYPTION_GUIDE = f"{_RDS_GUIDE}/Overview.Encryption.html"
         "cis-3.0": ["2.3.1"],
         "cis-4.0": ["2.2.1"],
         "cis-5.0": ["2.2.1"],
+        "wa-rel": ["REL09-BP02"],
     },
 )
 def rds_instance_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
@@ -433,7 +436,7 @@ def rds_instance_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/rds-cluster-encrypted-at-rest.html",
         f"{_AURORA_GUIDE}/Overview.Encryption.html",
     ],
-    compliance={"fsbp": ["RDS.27"]},
+    compliance={"fsbp": ["RDS.27"], "wa-rel": ["REL09-BP02"]},
 )
 def rds_cluster_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
     for cluster in scope.get(RDS_DB_CLUSTERS):
@@ -482,7 +485,7 @@ def rds_cluster_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/rds-snapshot-encrypted.html",
         f"{_RDS_GUIDE}/USER_CopySnapshot.html",
     ],
-    compliance={"fsbp": ["RDS.4"]},
+    compliance={"fsbp": ["RDS.4"], "wa-rel": ["REL09-BP02"]},
 )
 def rds_snapshot_encrypted(scope: Scope) -> Iterable[Verdict]:
     """Every snapshot the account owns, automated and manual, of instances and clusters."""
@@ -685,6 +688,7 @@ def rds_cluster_deletion_protection(scope: Scope) -> Iterable[Verdict]:
         ),
     ),
     references=[f"{_RDS_GUIDE}/USER_PerfInsights.Enabling.html"],
+    compliance={"wa-rel": ["REL06-BP01"]},
 )
 def rds_instance_performance_insights(scope: Scope) -> Iterable[Verdict]:
     """Every instance, cluster members included: Aurora turns it on per instance. No standard
@@ -882,6 +886,7 @@ def _proxied(proxies: list[DBProxy]) -> tuple[dict[str, list[str]], list[Collect
         terraform="aws_db_proxy with aws_db_proxy_default_target_group and aws_db_proxy_target",
     ),
     references=[f"{_RDS_GUIDE}/rds-proxy.html", f"{_RDS_GUIDE}/rds-proxy-planning.html"],
+    compliance={"wa-rel": ["REL11-BP02"]},
 )
 def rds_database_behind_proxy(scope: Scope) -> Iterable[Verdict]:
     """Standalone primaries and DB clusters whose engine RDS Proxy supports (not Oracle, not
