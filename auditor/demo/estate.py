@@ -14,6 +14,7 @@ from auditor.demo.data_tier import seed_data_tier
 from auditor.demo.identity import seed_identity
 from auditor.demo.monitoring import seed_monitoring
 from auditor.demo.organization import seed_organization
+from auditor.demo.reliability import seed_reliability
 from auditor.demo.storage import seed_storage
 
 # The estate module is where callers find the regions it seeds.
@@ -532,6 +533,7 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
         _seed_buckets(client("s3", region), region)
         _seed_alarms(client("cloudwatch", region), region, topic_arn)
         seed_compute(client, region, account, topic_arn)
+        seed_reliability(client, region)
         seed_data_tier(client, region, account)
         seed_monitoring(client, region, account, topic_arn)
         seed_storage(client, region, account)
