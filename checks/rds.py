@@ -18,7 +18,7 @@ from auditor.datasets import (
 from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import CollectionError, DBCluster, DBInstance, DBProxy
 from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
-from checks.verdicts import flag_verdict
+from checks.verdicts import flag_verdict, not_collected
 
 _INSTANCE_TYPE = "AWS::RDS::DBInstance"
 _CLUSTER_TYPE = "AWS::RDS::DBCluster"
@@ -186,6 +186,77 @@ def rds_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
             member_availability_zones=list[JsonValue](found),
             members=list[JsonValue](members),
             members_without_known_zone=[m for m in members if zones.get(m) is None],
+        )
+
+
+# MEDIUM, as rds_cluster_multi_az: the zone outage it guards against loses no data.
+@check(
+    id="rds_cluster_reader_in_other_az",
+    title="Aurora DB clusters have a reader in another Availability Zone than the writer",
+    service="rds",
+    severity=Severity.MEDIUM,
+    resource_type=_CLUSTER_TYPE,
+    datasets=[RDS_DB_CLUSTERS, RDS_DB_INSTANCES],
+    rationale=(
+        "Study materials (Databases, the AWS Database notes: Aurora replicas as failover "
+        "targets): Aurora fails over by promoting a reader, so a cluster survives the loss of "
+        "its writer's zone in about a minute only when a reader runs in another zone; without "
+        "one, Aurora must create a new writer, which takes far longer. Instances in two zones "
+        "(RDS.15) are not enough when both readers share the writer's zone."
+    ),
+    remediation=Remediation(
+        console=(
+            "RDS console > Databases > select the Aurora cluster > Actions > Add reader > pick an "
+            "Availability Zone other than the writer's > Add reader."
+        ),
+        cli=(
+            "aws rds create-db-instance --db-cluster-identifier <cluster-id> "
+            "--db-instance-identifier <reader-id> --engine <cluster-engine> "
+            "--db-instance-class <class> --availability-zone <zone-other-than-writer>"
+        ),
+        terraform=(
+            "aws_rds_cluster_instance: a second instance of the cluster with availability_zone "
+            "set to a zone other than the writer's"
+        ),
+    ),
+    references=[
+        f"{_AURORA_GUIDE}/Concepts.AuroraHighAvailability.html",
+        f"{_AURORA_GUIDE}/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance",
+    ],
+    compliance={"wa-rel": ["REL10-BP01", "REL11-BP02"]},
+)
+def rds_cluster_reader_in_other_az(scope: Scope) -> Iterable[Verdict]:
+    """Judges Aurora clusters that have instances (Aurora Serverless v1 has none); the zone of a
+    member is that of its DB instance. A writer whose instance is not listed is an ERROR: its
+    zone cannot be known, and a guess would be a PASS or FAIL without evidence."""
+    zones = {db.identifier: db.availability_zone for db in scope.get(RDS_DB_INSTANCES)}
+    for cluster in scope.get(RDS_DB_CLUSTERS):
+        if not cluster.engine.startswith("aurora") or not cluster.members:
+            continue
+        writer = next((m.instance_identifier for m in cluster.members if m.is_writer), None)
+        writer_zone = zones.get(writer) if writer is not None else None
+        if writer is None or writer_zone is None:
+            missing = writer or cluster.identifier
+            yield unreadable(
+                _cluster_ref(cluster), not_collected(scope, "rds", "DescribeDBInstances", missing)
+            )
+            continue
+        readers = {m.instance_identifier: zones.get(m.instance_identifier) for m in cluster.members}
+        readers.pop(writer)
+        elsewhere = sorted(r for r, z in readers.items() if z is not None and z != writer_zone)
+        name = f"Aurora DB cluster {cluster.identifier}"
+        if elsewhere:
+            verdict, state = passed, f"has reader {elsewhere[0]} outside the writer's zone"
+        elif readers:
+            verdict, state = failed, "has its readers only in the writer's zone (or unknown ones)"
+        else:
+            verdict, state = failed, "has no reader to fail over to"
+        yield verdict(
+            _cluster_ref(cluster),
+            f"{name} {state} ({writer_zone}).",
+            writer=writer,
+            writer_availability_zone=writer_zone,
+            reader_availability_zones={r: z for r, z in sorted(readers.items())},
         )
 
 
