@@ -1,5 +1,5 @@
 """Seeds the demo's failover examples: load balancers that survive the loss of a zone and
-ones that do not."""
+ones that do not, and a stream trigger that keeps its failed records."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _zone_subnets(ec2: Any) -> list[str]:
 
 
 def seed_reliability(client: ClientFactory, region: str) -> None:
-    """Seed one demo region; runs after the compute estate of that region exists.
+    """Seed one demo region; runs after the rest of that region's estate exists.
 
     us-east-1: a Network Load Balancer for the lesson stream in two zones with cross-zone
     balancing. eu-west-1: the sync service's Network Load Balancer in one zone, defaults kept.
@@ -33,8 +33,24 @@ def seed_reliability(client: ClientFactory, region: str) -> None:
         Type="network",
         Tags=tags("realtime"),
     )["LoadBalancers"][0]
-    if region == US:
-        elbv2.modify_load_balancer_attributes(
-            LoadBalancerArn=lb["LoadBalancerArn"],
-            Attributes=[{"Key": _CROSS_ZONE, "Value": "true"}],
-        )
+    if region != US:
+        return
+    elbv2.modify_load_balancer_attributes(
+        LoadBalancerArn=lb["LoadBalancerArn"], Attributes=[{"Key": _CROSS_ZONE, "Value": "true"}]
+    )
+    # Lesson events on Kinesis feed the leaderboard; failed batches go to the on-call topic.
+    # (The leaderboard's DynamoDB stream trigger keeps AWS's defaults: the failing example.)
+    kinesis = client("kinesis", region)
+    kinesis.create_stream(StreamName="lingo-lesson-events", ShardCount=1)
+    stream = kinesis.describe_stream(StreamName="lingo-lesson-events")["StreamDescription"]
+    account = client("sts", region).get_caller_identity()["Account"]
+    client("lambda", region).create_event_source_mapping(
+        EventSourceArn=stream["StreamARN"],
+        FunctionName="leaderboard-updater",
+        StartingPosition="LATEST",
+        DestinationConfig={
+            "OnFailure": {"Destination": f"arn:aws:sns:{region}:{account}:ops-alerts"}
+        },
+        MaximumRetryAttempts=3,
+        BisectBatchOnFunctionError=True,
+    )

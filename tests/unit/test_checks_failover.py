@@ -1,4 +1,5 @@
-"""Failover breadth: Aurora readers outside the writer's zone, ElastiCache Multi-AZ."""
+"""Failover breadth: Aurora readers outside the writer's zone, ElastiCache Multi-AZ, stream
+triggers that bound their retries or keep failed records."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from conftest import (
 from test_checks_elasticache import replication_group
 
 from auditor.findings import Status
+from auditor.models import EventSourceMapping
+from checks.awslambda import lambda_event_source_mapping_failure_handling
 from checks.elasticache import elasticache_replication_group_multi_az
 from checks.rds import rds_cluster_reader_in_other_az
 
@@ -128,3 +131,57 @@ def test_multi_az_errors_when_groups_cannot_be_listed() -> None:
 
     assert finding.status is Status.ERROR
     assert finding.evidence["operation"] == "DescribeReplicationGroups"
+
+
+# --- lambda_event_source_mapping_failure_handling ----------------------------------------------
+
+_STREAM = f"arn:aws:dynamodb:{REGION}:123456789012:table/progress/stream/2026-01-01T00:00:00.000"
+_KINESIS = f"arn:aws:kinesis:{REGION}:123456789012:stream/lesson-events"
+_QUEUE = f"arn:aws:sqs:{REGION}:123456789012:jobs"
+_FUNCTION = f"arn:aws:lambda:{REGION}:123456789012:function:leaderboard"
+
+
+def _mapping(uuid: str, source: str, **fields: object) -> EventSourceMapping:
+    return EventSourceMapping(
+        uuid=uuid, event_source_arn=source, function_arn=_FUNCTION, state="Enabled", **fields
+    )
+
+
+def test_stream_trigger_with_destination_or_retry_limit_passes_and_defaults_fail() -> None:
+    mappings = [
+        _mapping("kept", _KINESIS, on_failure_destination=f"arn:aws:sns:{REGION}:1:ops"),
+        _mapping("bounded", _STREAM, maximum_retry_attempts=3, bisect_batch_on_function_error=True),
+        _mapping("aged", _STREAM, maximum_record_age_in_seconds=3600),
+        _mapping("forever", _STREAM),
+        _mapping("queue", _QUEUE),  # a queue's failures are its dead-letter queue's business
+    ]
+
+    verdicts = by_resource(
+        run_check(
+            lambda_event_source_mapping_failure_handling,
+            scope_snapshot(lambda_event_source_mappings=mappings),
+        )
+    )
+
+    assert set(verdicts) == {"kept", "bounded", "aged", "forever"}
+    assert verdicts["kept"].status is Status.PASS
+    assert "sends failed batches to arn:aws:sns" in verdicts["kept"].message
+    assert verdicts["bounded"].status is Status.PASS
+    assert verdicts["bounded"].evidence["maximum_retry_attempts"] == 3
+    assert verdicts["aged"].status is Status.PASS
+    assert verdicts["forever"].status is Status.FAIL
+    assert verdicts["forever"].message == (
+        "The trigger of leaderboard on table/progress/stream/2026-01-01T00:00:00.000 retries a "
+        "failing batch until its records expire, keeping none of them."
+    )
+
+
+def test_stream_trigger_check_errors_when_mappings_cannot_be_listed() -> None:
+    snapshot = scope_snapshot(
+        lambda_event_source_mappings=dataset_denied("lambda", "ListEventSourceMappings")
+    )
+
+    [finding] = engine_findings(lambda_event_source_mapping_failure_handling, snapshot)
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "ListEventSourceMappings"
