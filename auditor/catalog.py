@@ -13,17 +13,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from auditor.checkapi import FRAMEWORKS, Check
+from auditor.checkapi import FRAMEWORKS, STANDARDS, Check
 from auditor.errors import UsageError
 
 NO_STANDARD = "none"
 DOCS_PATH = Path("docs") / "checks.md"
 
 
+def _standard(check: Check) -> bool:
+    """Mapped to a control of a standard (FSBP, CIS); a Well-Architected best practice is
+    guidance, not a control, so it does not count."""
+    return any(key in STANDARDS for key in check.metadata.compliance)
+
+
 def _frameworks_match(check: Check, frameworks: Sequence[str]) -> bool:
     mapped = set(check.metadata.compliance)
     for wanted in frameworks:
-        if wanted == NO_STANDARD and not mapped:
+        if wanted == NO_STANDARD and not _standard(check):
             return True
         if wanted == "cis" and any(key.startswith("cis-") for key in mapped):
             return True
@@ -70,7 +76,7 @@ def to_json(checks: Iterable[Check]) -> str:
     payload = []
     for c in checks:
         entry = c.metadata.model_dump(mode="json") | {"source": c.source}
-        if not c.metadata.compliance:
+        if not _standard(c):
             entry["compliance_note"] = NO_STANDARD_NOTE
         if c.overrides:
             entry["parameters"] = c.configure().model_dump(mode="json")
@@ -82,9 +88,8 @@ def to_json(checks: Iterable[Check]) -> str:
 
 def _mappings(check: Check) -> list[str]:
     compliance = check.metadata.compliance
-    if not compliance:
-        return [NO_STANDARD_NOTE]
-    return [f"{FRAMEWORKS[key]}: {', '.join(ids)}" for key, ids in compliance.items()]
+    mapped = [f"{FRAMEWORKS[key]}: {', '.join(ids)}" for key, ids in compliance.items()]
+    return mapped if _standard(check) else [NO_STANDARD_NOTE, *mapped]
 
 
 def _parameters(check: Check) -> list[str]:
@@ -152,7 +157,7 @@ def to_markdown(checks: Iterable[Check]) -> str:
     by_service: dict[str, list[Check]] = defaultdict(list)
     for c in checks:
         by_service[c.metadata.service].append(c)
-    beyond = sum(1 for c in checks if not c.metadata.compliance)
+    beyond = sum(1 for c in checks if not _standard(c))
     out = [
         "# Check catalog",
         "",

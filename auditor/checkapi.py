@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, m
 from auditor.datasets import ALL_DATASETS, Dataset, ScopeKind
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import GLOBAL_REGION, CollectionError, ScopeSnapshot
+from auditor.wellarchitected import PILLARS, PRACTICES
 
 T = TypeVar("T")
 
@@ -25,7 +26,11 @@ FRAMEWORKS = {
     "cis-3.0": "CIS AWS Foundations Benchmark v3.0",
     "cis-4.0": "CIS AWS Foundations Benchmark v4.0",
     "cis-5.0": "CIS AWS Foundations Benchmark v5.0",
+    # Well-Architected best practice ids (REL09-BP03, COST04-BP05)
+    **PILLARS,
 }
+# Frameworks of controls (pass/fail standards), as opposed to the Well-Architected pillars.
+STANDARDS = ("fsbp", "cis-3.0", "cis-4.0", "cis-5.0")
 
 
 class CheckParameters(BaseModel):
@@ -95,6 +100,11 @@ class CheckMetadata(BaseModel):
                 raise ValueError(f"unknown framework {framework!r}; known: {sorted(FRAMEWORKS)}")
             if not controls:
                 raise ValueError(f"framework {framework!r} lists no control ids")
+            unknown = [
+                c for c in controls if framework in PRACTICES and c not in PRACTICES[framework]
+            ]
+            if unknown:
+                raise ValueError(f"{framework} has no best practice {unknown}")
         return value
 
     @model_validator(mode="after")

@@ -614,7 +614,8 @@ def evaluate(
     "frameworks",
     multiple=True,
     help="Only checks mapped to this framework: fsbp, cis (any version), cis-3.0, cis-4.0, "
-    "cis-5.0, or none for checks no standard covers (repeatable).",
+    "cis-5.0, wa-rel and wa-cost (Well-Architected Reliability and Cost Optimization best "
+    "practices), or none for checks no FSBP or CIS control covers (repeatable).",
 )
 @click.option(
     "--config",

@@ -25,6 +25,7 @@ from auditor.findings import (
     finding_id,
 )
 from auditor.models import GLOBAL_REGION, CollectionError, ScopeSnapshot, Snapshot
+from auditor.wellarchitected import PILLARS, scorecard
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,8 @@ def summarize(findings: Iterable[Finding]) -> Summary:
     by_severity: dict[Severity, dict[Status, int]] = {s: dict.fromkeys(Status, 0) for s in Severity}
     by_account: dict[str, dict[Status, int]] = {}
     total = 0
-    for f in findings:
+    seen = list(findings)
+    for f in seen:
         total += 1
         by_status[f.status] += 1
         by_severity[f.severity][f.status] += 1
@@ -215,6 +217,7 @@ def summarize(findings: Iterable[Finding]) -> Summary:
         by_severity={s: StatusCounts(**counts) for s, counts in by_severity.items()},
         pass_rate=by_status[Status.PASS] / judged if judged else None,
         by_account={a: StatusCounts(**c) for a, c in sorted(by_account.items())},
+        well_architected={pillar: scorecard(seen, pillar) for pillar in PILLARS},
     )
 
 

@@ -161,6 +161,41 @@ class StatusCounts(Contract):
     ERROR: int = 0
 
 
+class PracticeStatus(StrEnum):
+    """A Well-Architected best practice's status on the scorecard."""
+
+    PASS = "PASS"  # noqa: S105  every finding of its checks passes
+    FAIL = "FAIL"  # at least one finding fails
+    ERROR = "ERROR"  # nothing fails, but something could not be checked
+    NOT_ASSESSED = "NOT_ASSESSED"  # no check of this scan judged a resource for it
+    NOT_AUTOMATABLE = "NOT_AUTOMATABLE"  # no API can judge it: a review must
+
+
+class FailingResource(Contract):
+    """A FAIL or ERROR finding behind a best practice's status."""
+
+    check_id: str
+    account_id: str
+    region: str
+    resource_id: str
+    status: Status
+
+
+class PracticeScore(Contract):
+    """One Well-Architected best practice on the scorecard."""
+
+    practice: str
+    title: str
+    status: PracticeStatus
+    checks: list[str] = Field(description="The checks of this scan that judged the practice.")
+    passed: int
+    failed: int
+    errors: int
+    not_passing: list[FailingResource] = Field(
+        default_factory=list, description="FAIL and ERROR findings behind the status."
+    )
+
+
 class Summary(Contract):
     total: int
     by_status: StatusCounts
@@ -171,6 +206,11 @@ class Summary(Contract):
     by_account: dict[str, StatusCounts] = Field(
         default_factory=dict,
         description="Status counts per account id (absent in reports before it was added).",
+    )
+    well_architected: dict[str, list[PracticeScore]] = Field(
+        default_factory=dict,
+        description="Per Well-Architected pillar (wa-rel, wa-cost), every best practice with its "
+        "status from the findings of the checks mapped to it (absent in older reports).",
     )
 
 

@@ -480,6 +480,11 @@ class EventSourceMapping(Model):
     event_source_arn: str | None = None
     function_arn: str | None = None
     state: str = ""
+    on_failure_destination: str | None = None
+    # -1 (AWS's default for streams) retries a failing batch until its records expire.
+    maximum_retry_attempts: int = -1
+    maximum_record_age_in_seconds: int = -1
+    bisect_batch_on_function_error: bool = False
 
 
 # --- SQS ----------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _judge_rest_stages(
         f"{_CONFIG_RULES}/api-gw-execution-logging-enabled.html",
         f"{_GUIDE}/set-up-logging.html",
     ],
-    compliance={"fsbp": ["APIGateway.1"]},
+    compliance={"fsbp": ["APIGateway.1"], "wa-rel": ["REL06-BP01"]},
 )
 def apigateway_stage_execution_logging(scope: Scope) -> Iterable[Verdict]:
     """REST stages by their stage-wide method setting ("*/*"), WebSocket stages by their
@@ -158,7 +158,7 @@ def _v2_api_ref(api: ApiV2) -> ResourceRef:
         f"{_CONFIG_RULES}/api-gw-xray-enabled.html",
         "https://docs.aws.amazon.com/xray/latest/devguide/xray-services-apigateway.html",
     ],
-    compliance={"fsbp": ["APIGateway.3"]},
+    compliance={"fsbp": ["APIGateway.3"], "wa-rel": ["REL06-BP07"]},
 )
 def apigateway_stage_xray_tracing(scope: Scope) -> Iterable[Verdict]:
     def judge(stage: RestApiStage) -> tuple[bool, str, dict[str, JsonValue]]:
@@ -348,7 +348,7 @@ def apigateway_route_authorization(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/api-gwv2-access-logs-enabled.html",
         f"{_GUIDE}/http-api-logging.html",
     ],
-    compliance={"fsbp": ["APIGateway.9"]},
+    compliance={"fsbp": ["APIGateway.9"], "wa-rel": ["REL06-BP01"]},
 )
 def apigateway_stage_access_logging(scope: Scope) -> Iterable[Verdict]:
     for api in scope.get(APIGATEWAY_V2_APIS):

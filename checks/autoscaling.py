@@ -59,7 +59,7 @@ class MinimumZones(CheckParameters):
         f"{_CONFIG_RULES}/autoscaling-multiple-az.html",
         f"{_GUIDE}/as-add-availability-zone.html",
     ],
-    compliance={"fsbp": ["AutoScaling.2"]},
+    compliance={"fsbp": ["AutoScaling.2"], "wa-rel": ["REL10-BP01"]},
 )
 def autoscaling_group_multi_az(scope: Scope) -> Iterable[Verdict]:
     minimum = scope.parameters(MinimumZones).minimum
@@ -104,7 +104,7 @@ def autoscaling_group_multi_az(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/autoscaling-group-elb-healthcheck-required.html",
         f"{_GUIDE}/as-add-elb-healthcheck.html",
     ],
-    compliance={"fsbp": ["AutoScaling.1"]},
+    compliance={"fsbp": ["AutoScaling.1"], "wa-rel": ["REL11-BP01", "REL11-BP03"]},
 )
 def autoscaling_group_elb_health_check(scope: Scope) -> Iterable[Verdict]:
     """Only groups attached to a load balancer (classic, target group or traffic source) are

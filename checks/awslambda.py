@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from pydantic import Field, JsonValue
 
 from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, unreadable
-from auditor.datasets import CLOUDWATCH_METRIC_ALARMS, IAM_AUTHORIZATION_DETAILS, LAMBDA_FUNCTIONS
+from auditor.datasets import (
+    CLOUDWATCH_METRIC_ALARMS,
+    IAM_AUTHORIZATION_DETAILS,
+    LAMBDA_EVENT_SOURCE_MAPPINGS,
+    LAMBDA_FUNCTIONS,
+)
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import (
     CollectionError,
@@ -27,6 +32,7 @@ from checks.resource_policy import (
     parse_resource_policy,
     public_grants,
 )
+from checks.verdicts import verdict
 
 _FUNCTION_TYPE = "AWS::Lambda::Function"
 _LAMBDA_CONTROLS = "https://docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html"
@@ -132,6 +138,7 @@ def _unqualified(fn: LambdaFunction, config: EventInvokeConfig) -> bool:
         f"{_GUIDE}/invocation-async-retain-records.html",
         f"{_GUIDE}/access-control-resource-based.html",
     ],
+    compliance={"wa-rel": ["REL05-BP04"]},
 )
 def lambda_function_async_failure_destination(scope: Scope) -> Iterable[Verdict]:
     """Only functions invoked asynchronously are judged: those whose resource-based policy
@@ -563,6 +570,7 @@ def lambda_function_role_least_privilege(scope: Scope) -> Iterable[Verdict]:
         ),
     ),
     references=[ALARMS_GUIDE, f"{_GUIDE}/monitoring-metrics.html"],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP01"]},
 )
 def lambda_function_has_alarm(scope: Scope) -> Iterable[Verdict]:
     alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
@@ -574,4 +582,86 @@ def lambda_function_has_alarm(scope: Scope) -> Iterable[Verdict]:
             namespace="AWS/Lambda",
             dimension="FunctionName",
             value=fn.name,
+        )
+
+
+_MAPPING_TYPE = "AWS::Lambda::EventSourceMapping"
+
+
+def _polls_a_stream(event_source_arn: str | None) -> bool:
+    """Kinesis and DynamoDB streams: a failing batch blocks its shard. (An SQS queue's failed
+    messages go to the queue's own dead-letter queue, judged by sqs_queue_has_dead_letter_queue.)"""
+    arn = event_source_arn or ""
+    return arn.startswith("arn:aws:kinesis:") or (
+        arn.startswith("arn:aws:dynamodb:") and "/stream/" in arn
+    )
+
+
+# MEDIUM: one poison record stops its shard for up to the stream's retention, and with no
+# destination the records it holds are lost without a trace when they expire.
+@check(
+    id="lambda_event_source_mapping_failure_handling",
+    title="Lambda functions reading a stream bound their retries or keep failed records",
+    service="lambda",
+    severity=Severity.MEDIUM,
+    resource_type=_MAPPING_TYPE,
+    datasets=[LAMBDA_EVENT_SOURCE_MAPPINGS],
+    rationale=(
+        "Study materials (Developing on AWS: Lambda error handling and dead-letter queues; "
+        "Databases: DynamoDB Streams feeding Lambda): a function reading a Kinesis or DynamoDB "
+        "stream retries a failing batch until its records expire by default, so one bad record "
+        "halts its shard. An on-failure destination keeps the failed batch's details for "
+        "replay; a retry or record-age limit (with bisecting) lets the shard move on."
+    ),
+    remediation=Remediation(
+        console=(
+            "Lambda console > Functions > select the function > Configuration > Triggers > "
+            "select the stream trigger > Edit > Additional settings: set 'On-failure "
+            "destination' (an SQS queue or SNS topic), 'Retry attempts' and 'Split batch on "
+            "error' > Save."
+        ),
+        cli=(
+            "aws lambda update-event-source-mapping --uuid <mapping-uuid> "
+            "--destination-config 'OnFailure={Destination=<queue-or-topic-arn>}' "
+            "--maximum-retry-attempts 3 --bisect-batch-on-function-error"
+        ),
+        terraform=(
+            "aws_lambda_event_source_mapping: destination_config { on_failure { "
+            "destination_arn = <queue-or-topic-arn> } }, maximum_retry_attempts = 3, "
+            "bisect_batch_on_function_error = true"
+        ),
+    ),
+    references=[
+        f"{_GUIDE}/with-kinesis.html",
+        f"{_GUIDE}/services-dynamodb-errors.html",
+        f"{_GUIDE}/invocation-retries.html",
+    ],
+    compliance={"wa-rel": ["REL05-BP03", "REL05-BP04"]},
+)
+def lambda_event_source_mapping_failure_handling(scope: Scope) -> Iterable[Verdict]:
+    """PASS with an on-failure destination, or with a retry or record-age limit; FAIL when a
+    failing batch is retried until its records expire and then dropped unseen."""
+    for mapping in scope.get(LAMBDA_EVENT_SOURCE_MAPPINGS):
+        if not _polls_a_stream(mapping.event_source_arn):
+            continue
+        function = (mapping.function_arn or "").rsplit(":", 1)[-1] or "an unknown function"
+        source = (mapping.event_source_arn or "").split(":", 5)[-1]
+        ref = ResourceRef(id=mapping.uuid, type=_MAPPING_TYPE)
+        bounded = mapping.maximum_retry_attempts >= 0 or mapping.maximum_record_age_in_seconds >= 0
+        if mapping.on_failure_destination:
+            state = f"sends failed batches to {mapping.on_failure_destination}"
+        elif bounded:
+            state = "limits retries of a failing batch (its records are then discarded)"
+        else:
+            state = "retries a failing batch until its records expire, keeping none of them"
+        yield verdict(
+            bool(mapping.on_failure_destination) or bounded,
+            ref,
+            f"The trigger of {function} on {source} {state}.",
+            function_arn=mapping.function_arn,
+            event_source_arn=mapping.event_source_arn,
+            on_failure_destination=mapping.on_failure_destination,
+            maximum_retry_attempts=mapping.maximum_retry_attempts,
+            maximum_record_age_in_seconds=mapping.maximum_record_age_in_seconds,
+            bisect_batch_on_function_error=mapping.bisect_batch_on_function_error,
         )

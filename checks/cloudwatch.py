@@ -237,6 +237,7 @@ def _alarm_ref(alarm: MetricAlarm) -> ResourceRef:
         ALARMS_GUIDE,
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html",
     ],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP06"]},
 )
 def cloudwatch_alarm_has_action(scope: Scope) -> Iterable[Verdict]:
     """An alarm without actions of its own passes when a composite alarm that acts names it
@@ -739,6 +740,7 @@ def _counted(counts: dict[str, int]) -> str:
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/"
         "CloudWatch-Dashboard-Body-Structure.html",
     ],
+    compliance={"wa-rel": ["REL06-BP02"]},
 )
 def cloudwatch_dashboard_exists(scope: Scope) -> Iterable[Verdict]:
     """One finding per region that runs any of the workload's resources; a region with none is

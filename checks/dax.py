@@ -163,6 +163,7 @@ class DAXSpread(CheckParameters):
         f"{_GUIDE}/DAX.concepts.cluster.html",
         f"{_GUIDE}/dax-config-considerations.html",
     ],
+    compliance={"wa-rel": ["REL10-BP01", "REL11-BP02"]},
 )
 def dax_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
     """Counts the nodes AWS reports and the zones they sit in; no standard covers this (Control

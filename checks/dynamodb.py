@@ -102,7 +102,11 @@ def _what_cannot_scale(table: DynamoDBTable, targets: list[ScalableTarget]) -> I
         f"{_GUIDE}/AutoScaling.html",
         "https://docs.aws.amazon.com/config/latest/developerguide/dynamodb-autoscaling-enabled.html",
     ],
-    compliance={"fsbp": ["DynamoDB.1"]},
+    compliance={
+        "fsbp": ["DynamoDB.1"],
+        "wa-rel": ["REL07-BP01", "REL07-BP03"],
+        "wa-cost": ["COST09-BP03"],
+    },
 )
 def dynamodb_table_autoscaling(scope: Scope) -> Iterable[Verdict]:
     """On-demand passes whatever its scalable targets hold (they could not matter); a
@@ -167,6 +171,7 @@ def dynamodb_table_autoscaling(scope: Scope) -> Iterable[Verdict]:
         f"{_GUIDE}/TTL.html",
         "https://docs.aws.amazon.com/cli/latest/reference/dynamodb/update-time-to-live.html",
     ],
+    compliance={"wa-cost": ["COST04-BP05"]},
 )
 def dynamodb_table_ttl_enabled(scope: Scope) -> Iterable[Verdict]:
     """ENABLED passes, and so does ENABLING: TTL is switched on and only propagating (AWS says
@@ -221,7 +226,7 @@ def dynamodb_table_ttl_enabled(scope: Scope) -> Iterable[Verdict]:
         f"{_GUIDE}/PointInTimeRecovery.html",
         "https://docs.aws.amazon.com/config/latest/developerguide/dynamodb-pitr-enabled.html",
     ],
-    compliance={"fsbp": ["DynamoDB.2"]},
+    compliance={"fsbp": ["DynamoDB.2"], "wa-rel": ["REL09-BP01", "REL09-BP03"]},
 )
 def dynamodb_table_pitr_enabled(scope: Scope) -> Iterable[Verdict]:
     for table in scope.get(DYNAMODB_TABLES):
@@ -269,6 +274,7 @@ def dynamodb_table_pitr_enabled(scope: Scope) -> Iterable[Verdict]:
         ),
     ),
     references=[ALARMS_GUIDE, f"{_GUIDE}/monitoring-cloudwatch.html"],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP01"]},
 )
 def dynamodb_table_has_alarm(scope: Scope) -> Iterable[Verdict]:
     alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
@@ -392,6 +398,7 @@ def _monthly_costs(table: DynamoDBTable, prices: TableClassPrices) -> dict[str, 
         f"{_GUIDE}/HowItWorks.TableClasses.html",
         f"{_GUIDE}/CostOptimization_TableClass.html",
     ],
+    compliance={"wa-cost": ["COST06-BP02"]},
 )
 def dynamodb_table_class_fits_cost(scope: Scope) -> Iterable[Verdict]:
     """TableSizeBytes is refreshed by AWS about every six hours: good enough for a monthly
@@ -551,6 +558,7 @@ _BROKEN_REPLICA = frozenset(
         f"{_GUIDE}/GlobalTables.html",
         f"{_GUIDE}/V2globaltables_versions.html",
     ],
+    compliance={"wa-rel": ["REL10-BP01", "REL13-BP02"]},
 )
 def dynamodb_table_global_replicas(scope: Scope) -> Iterable[Verdict]:
     declared = scope.parameters(GlobalTables).global_tables
@@ -669,6 +677,7 @@ def _capacity_costs(
         f"{_GUIDE}/capacity-mode.html",
         f"{_GUIDE}/CostOptimization_TableCapacityMode.html",
     ],
+    compliance={"wa-cost": ["COST07-BP01"]},
 )
 def dynamodb_table_capacity_mode_fits(scope: Scope) -> Iterable[Verdict]:
     prices = scope.parameters(CapacityModePrices)

@@ -83,7 +83,7 @@ class SnapshotRetention(CheckParameters):
         f"{_CONFIG_RULES}/elasticache-redis-cluster-automatic-backup-check.html",
         f"{_GUIDE}/backups-automatic.html",
     ],
-    compliance={"fsbp": ["ElastiCache.1"]},
+    compliance={"fsbp": ["ElastiCache.1"], "wa-rel": ["REL09-BP01", "REL09-BP03"]},
 )
 def elasticache_cluster_automatic_backups(scope: Scope) -> Iterable[Verdict]:
     """Replication groups, and Redis OSS/Valkey nodes outside any group; a group's node clusters
@@ -200,7 +200,7 @@ def elasticache_cluster_auto_minor_version_upgrade(scope: Scope) -> Iterable[Ver
         f"{_CONFIG_RULES}/elasticache-repl-grp-auto-failover-enabled.html",
         f"{_GUIDE}/AutoFailover.html",
     ],
-    compliance={"fsbp": ["ElastiCache.3"]},
+    compliance={"fsbp": ["ElastiCache.3"], "wa-rel": ["REL10-BP01", "REL11-BP02"]},
 )
 def elasticache_replication_group_automatic_failover(scope: Scope) -> Iterable[Verdict]:
     """PASS on automatic failover enabled, as ElastiCache.3; the evidence adds Multi-AZ, which
@@ -317,4 +317,49 @@ def elasticache_replication_group_encrypted_in_transit(scope: Scope) -> Iterable
             "encrypts traffic in transit",
             "sends traffic unencrypted",
             transit_encryption=encrypted,
+        )
+
+
+# MEDIUM: without Multi-AZ the replica that takes over may share the failed primary's zone.
+@check(
+    id="elasticache_replication_group_multi_az",
+    title="ElastiCache replication groups run Multi-AZ",
+    service="elasticache",
+    severity=Severity.MEDIUM,
+    resource_type=_GROUP_TYPE,
+    datasets=[ELASTICACHE_REPLICATION_GROUPS],
+    rationale=(
+        "Study materials (Databases and the architecture retrospective: 'ElastiCache Multi-AZ'):"
+        " Multi-AZ keeps a replica in another Availability Zone and promotes it when the "
+        "primary's zone fails, so the cache in front of the database survives a zone outage; "
+        "automatic failover alone (ElastiCache.3) can promote a replica in the same zone."
+    ),
+    remediation=Remediation(
+        console=(
+            "ElastiCache console > Redis OSS (or Valkey) caches > select the cache > Modify > "
+            "turn on 'Multi-AZ' (with at least one replica in another Availability Zone) > "
+            "Preview changes > Apply immediately > Modify."
+        ),
+        cli=(
+            "aws elasticache modify-replication-group --replication-group-id <group-id> "
+            "--multi-az-enabled --automatic-failover-enabled --apply-immediately"
+        ),
+        terraform=(
+            "aws_elasticache_replication_group: multi_az_enabled = true, "
+            "automatic_failover_enabled = true, num_cache_clusters >= 2"
+        ),
+    ),
+    references=[f"{_GUIDE}/AutoFailover.html"],
+    compliance={"wa-rel": ["REL10-BP01", "REL11-BP02"]},
+)
+def elasticache_replication_group_multi_az(scope: Scope) -> Iterable[Verdict]:
+    for group in scope.get(ELASTICACHE_REPLICATION_GROUPS):
+        yield flag_verdict(
+            _group_ref(group),
+            f"ElastiCache replication group {group.id}",
+            group.multi_az == "enabled",
+            "runs Multi-AZ",
+            f"does not run Multi-AZ (Multi-AZ {group.multi_az})",
+            multi_az=group.multi_az,
+            member_clusters=list[JsonValue](group.member_clusters),
         )

@@ -1,13 +1,22 @@
 """Elastic Load Balancing (v2) checks: HTTP redirected to HTTPS, invalid headers dropped,
-deletion protection, and an alarm on every load balancer."""
+deletion protection, an alarm on every load balancer, and load balancers that survive the loss
+of an Availability Zone (several zones, cross-zone load balancing)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from pydantic import JsonValue
+from pydantic import Field, JsonValue
 
-from auditor.checkapi import Scope, Verdict, check, failed, passed, unreadable
+from auditor.checkapi import (
+    CheckParameters,
+    Scope,
+    Verdict,
+    check,
+    failed,
+    passed,
+    unreadable,
+)
 from auditor.datasets import CLOUDWATCH_METRIC_ALARMS, ELBV2_LOAD_BALANCERS
 from auditor.findings import Remediation, ResourceRef, Severity, Status
 from auditor.models import CollectionError, LoadBalancer
@@ -17,6 +26,8 @@ _LB_TYPE = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 _ELB_CONTROLS = "https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html"
 _CONFIG_RULES = "https://docs.aws.amazon.com/config/latest/developerguide"
 _ALB_GUIDE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application"
+_NLB_GUIDE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network"
+_ELB_GUIDE = "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide"
 _KIND = {"application": "Application", "network": "Network", "gateway": "Gateway"}
 # CloudWatch namespace of each load balancer type's metrics.
 NAMESPACES = {
@@ -244,6 +255,7 @@ def elbv2_load_balancer_deletion_protection(scope: Scope) -> Iterable[Verdict]:
         ALARMS_GUIDE,
         f"{_ALB_GUIDE}/load-balancer-cloudwatch-metrics.html",
     ],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP01"]},
 )
 def elbv2_load_balancer_has_alarm(scope: Scope) -> Iterable[Verdict]:
     """An alarm watches a load balancer when it is in that type's namespace (AWS/ApplicationELB,
@@ -259,3 +271,109 @@ def elbv2_load_balancer_has_alarm(scope: Scope) -> Iterable[Verdict]:
             dimension="LoadBalancer",
             value=lb.metric_dimension,
         )
+
+
+class ZoneSpread(CheckParameters):
+    minimum_zones: int = Field(
+        default=2,
+        ge=2,
+        le=10,
+        description="Fewest Availability Zones a load balancer serves from (Security Hub's "
+        "ELB.13 default).",
+    )
+
+
+# MEDIUM, as Security Hub rates ELB.13: a zone outage takes the only entry point with it.
+@check(
+    id="elbv2_load_balancer_multi_az",
+    title="Load balancers serve from at least two Availability Zones",
+    service="elbv2",
+    severity=Severity.MEDIUM,
+    resource_type=_LB_TYPE,
+    datasets=[ELBV2_LOAD_BALANCERS],
+    rationale=(
+        "Study materials (Compute, integration and network: the architecture retrospective's "
+        "ALB in front of instances in two Availability Zones): the entry point is redundant "
+        "across zones like the tiers behind it, so the loss of one zone leaves a load balancer "
+        "node and healthy targets in another. Application Load Balancers always need two "
+        "zones; Network and Gateway Load Balancers may run in one, and then fail with it."
+    ),
+    remediation=Remediation(
+        console=(
+            "EC2 console > Load Balancers > select the load balancer > Network mapping > Edit "
+            "subnets > select a subnet in a second Availability Zone > Save changes."
+        ),
+        cli=(
+            "aws elbv2 set-subnets --load-balancer-arn <lb-arn> --subnets <subnet-in-zone-a> "
+            "<subnet-in-zone-b>"
+        ),
+        terraform="aws_lb: subnets = [<subnet in zone a>, <subnet in zone b>]",
+    ),
+    references=[
+        f"{_ELB_CONTROLS}#elb-13",
+        f"{_CONFIG_RULES}/elbv2-multiple-az.html",
+        f"{_ALB_GUIDE}/load-balancer-subnets.html",
+        f"{_NLB_GUIDE}/network-load-balancers.html#availability-zones",
+    ],
+    compliance={"fsbp": ["ELB.13"], "wa-rel": ["REL10-BP01", "REL11-BP02"]},
+    parameters=ZoneSpread,
+)
+def elbv2_load_balancer_multi_az(scope: Scope) -> Iterable[Verdict]:
+    minimum = scope.parameters(ZoneSpread).minimum_zones
+    for lb in scope.get(ELBV2_LOAD_BALANCERS):
+        zones = sorted(set(lb.availability_zones))
+        verdict: Callable[..., Verdict] = passed if len(zones) >= minimum else failed
+        yield verdict(
+            lb_ref(lb),
+            f"{_described(lb)} serves from {len(zones)} Availability Zone"
+            f"{'' if len(zones) == 1 else 's'} ({', '.join(zones) or 'none'}); "
+            f"{minimum} or more are required.",
+            availability_zones=list(zones),
+            minimum_zones=minimum,
+        )
+
+
+# LOW: with targets in every zone nothing is down, but a zone that loses its targets drops the
+# share of connections its load balancer node receives until DNS moves them.
+@check(
+    id="elbv2_load_balancer_cross_zone",
+    title="Network and Gateway Load Balancers balance across Availability Zones",
+    service="elbv2",
+    severity=Severity.LOW,
+    resource_type=_LB_TYPE,
+    datasets=[ELBV2_LOAD_BALANCERS],
+    rationale=(
+        "Study materials (Compute, integration and network: the architecture retrospective's "
+        "load-balanced tiers across two zones): each load balancer node sends traffic to "
+        "healthy targets in every enabled zone, so uneven or failing targets in one zone do not "
+        "overload or black-hole that zone's share. Application Load Balancers always balance "
+        "across zones; Network and Gateway Load Balancers do only when "
+        "load_balancing.cross_zone.enabled is true."
+    ),
+    remediation=Remediation(
+        console=(
+            "EC2 console > Load Balancers > select the Network or Gateway Load Balancer > "
+            "Attributes > Edit > turn on 'Cross-zone load balancing' > Save changes."
+        ),
+        cli=(
+            "aws elbv2 modify-load-balancer-attributes --load-balancer-arn <lb-arn> --attributes "
+            "Key=load_balancing.cross_zone.enabled,Value=true"
+        ),
+        terraform="aws_lb: enable_cross_zone_load_balancing = true",
+    ),
+    references=[
+        f"{_NLB_GUIDE}/network-load-balancers.html#cross-zone-load-balancing",
+        f"{_ELB_GUIDE}/how-elastic-load-balancing-works.html#cross-zone-load-balancing",
+    ],
+    compliance={"wa-rel": ["REL10-BP01", "REL11-BP02"]},
+)
+def elbv2_load_balancer_cross_zone(scope: Scope) -> Iterable[Verdict]:
+    """Judges Network and Gateway Load Balancers; an Application Load Balancer has cross-zone
+    load balancing always on at the load balancer (its target groups may turn it off)."""
+    yield from _attribute_check(
+        scope,
+        "load_balancing.cross_zone.enabled",
+        kinds=("network", "gateway"),
+        on="balances traffic across all its Availability Zones",
+        off="sends each zone's traffic only to the targets in that zone",
+    )

@@ -201,6 +201,7 @@ class LogRetention(CheckParameters):
         "#cloudwatch-16",
     ],
     parameters=LogRetention,
+    compliance={"wa-cost": ["COST04-BP05"]},
 )
 def logs_log_group_retention(scope: Scope) -> Iterable[Verdict]:
     minimum = scope.parameters(LogRetention).min_retention_days

@@ -18,7 +18,7 @@ from auditor.datasets import (
 from auditor.findings import Remediation, ResourceRef, Severity
 from auditor.models import CollectionError, DBCluster, DBInstance, DBProxy
 from checks.cloudwatch import ALARMS_GUIDE, alarm_coverage, alarm_remediation
-from checks.verdicts import flag_verdict
+from checks.verdicts import flag_verdict, not_collected
 
 _INSTANCE_TYPE = "AWS::RDS::DBInstance"
 _CLUSTER_TYPE = "AWS::RDS::DBCluster"
@@ -83,7 +83,7 @@ def _primaries(instances: list[DBInstance]) -> Iterable[DBInstance]:
         "https://docs.aws.amazon.com/config/latest/developerguide/rds-multi-az-support.html",
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html",
     ],
-    compliance={"fsbp": ["RDS.5"]},
+    compliance={"fsbp": ["RDS.5"], "wa-rel": ["REL10-BP01", "REL11-BP02"]},
 )
 def rds_instance_multi_az(scope: Scope) -> Iterable[Verdict]:
     """Judges every DB instance that is not a cluster member.
@@ -155,7 +155,7 @@ def rds_instance_multi_az(scope: Scope) -> Iterable[Verdict]:
         "https://docs.aws.amazon.com/config/latest/developerguide/rds-cluster-multi-az-enabled.html",
         "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html",
     ],
-    compliance={"fsbp": ["RDS.15"]},
+    compliance={"fsbp": ["RDS.15"], "wa-rel": ["REL10-BP01", "REL11-BP02"]},
 )
 def rds_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
     """PASS when the members' instances sit in two or more zones, or the cluster says MultiAZ.
@@ -197,6 +197,77 @@ def rds_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
         )
 
 
+# MEDIUM, as rds_cluster_multi_az: the zone outage it guards against loses no data.
+@check(
+    id="rds_cluster_reader_in_other_az",
+    title="Aurora DB clusters have a reader in another Availability Zone than the writer",
+    service="rds",
+    severity=Severity.MEDIUM,
+    resource_type=_CLUSTER_TYPE,
+    datasets=[RDS_DB_CLUSTERS, RDS_DB_INSTANCES],
+    rationale=(
+        "Study materials (Databases, the AWS Database notes: Aurora replicas as failover "
+        "targets): Aurora fails over by promoting a reader, so a cluster survives the loss of "
+        "its writer's zone in about a minute only when a reader runs in another zone; without "
+        "one, Aurora must create a new writer, which takes far longer. Instances in two zones "
+        "(RDS.15) are not enough when both readers share the writer's zone."
+    ),
+    remediation=Remediation(
+        console=(
+            "RDS console > Databases > select the Aurora cluster > Actions > Add reader > pick an "
+            "Availability Zone other than the writer's > Add reader."
+        ),
+        cli=(
+            "aws rds create-db-instance --db-cluster-identifier <cluster-id> "
+            "--db-instance-identifier <reader-id> --engine <cluster-engine> "
+            "--db-instance-class <class> --availability-zone <zone-other-than-writer>"
+        ),
+        terraform=(
+            "aws_rds_cluster_instance: a second instance of the cluster with availability_zone "
+            "set to a zone other than the writer's"
+        ),
+    ),
+    references=[
+        f"{_AURORA_GUIDE}/Concepts.AuroraHighAvailability.html",
+        f"{_AURORA_GUIDE}/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance",
+    ],
+    compliance={"wa-rel": ["REL10-BP01", "REL11-BP02"]},
+)
+def rds_cluster_reader_in_other_az(scope: Scope) -> Iterable[Verdict]:
+    """Judges Aurora clusters that have instances (Aurora Serverless v1 has none); the zone of a
+    member is that of its DB instance. A writer whose instance is not listed is an ERROR: its
+    zone cannot be known, and a guess would be a PASS or FAIL without evidence."""
+    zones = {db.identifier: db.availability_zone for db in scope.get(RDS_DB_INSTANCES)}
+    for cluster in scope.get(RDS_DB_CLUSTERS):
+        if not cluster.engine.startswith("aurora") or not cluster.members:
+            continue
+        writer = next((m.instance_identifier for m in cluster.members if m.is_writer), None)
+        writer_zone = zones.get(writer) if writer is not None else None
+        if writer is None or writer_zone is None:
+            missing = writer or cluster.identifier
+            yield unreadable(
+                _cluster_ref(cluster), not_collected(scope, "rds", "DescribeDBInstances", missing)
+            )
+            continue
+        readers = {m.instance_identifier: zones.get(m.instance_identifier) for m in cluster.members}
+        readers.pop(writer)
+        elsewhere = sorted(r for r, z in readers.items() if z is not None and z != writer_zone)
+        name = f"Aurora DB cluster {cluster.identifier}"
+        if elsewhere:
+            verdict, state = passed, f"has reader {elsewhere[0]} outside the writer's zone"
+        elif readers:
+            verdict, state = failed, "has its readers only in the writer's zone (or unknown ones)"
+        else:
+            verdict, state = failed, "has no reader to fail over to"
+        yield verdict(
+            _cluster_ref(cluster),
+            f"{name} {state} ({writer_zone}).",
+            writer=writer,
+            writer_availability_zone=writer_zone,
+            reader_availability_zones={r: z for r, z in sorted(readers.items())},
+        )
+
+
 # MEDIUM: an unwatched database is found overloaded or down by its users, not its owners.
 @check(
     id="rds_instance_has_alarm",
@@ -225,6 +296,7 @@ def rds_cluster_multi_az(scope: Scope) -> Iterable[Verdict]:
         ALARMS_GUIDE,
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/monitoring-cloudwatch.html",
     ],
+    compliance={"wa-rel": ["REL06-BP03", "REL11-BP01"]},
 )
 def rds_instance_has_alarm(scope: Scope) -> Iterable[Verdict]:
     alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
@@ -296,7 +368,7 @@ _BACKUP_RATIONALE = (
         f"{_CONFIG_RULES}/db-instance-backup-enabled.html",
         f"{_RDS_GUIDE}/USER_WorkingWithAutomatedBackups.html",
     ],
-    compliance={"fsbp": ["RDS.11"]},
+    compliance={"fsbp": ["RDS.11"], "wa-rel": ["REL09-BP01", "REL09-BP03"]},
 )
 def rds_instance_backup_retention(scope: Scope) -> Iterable[Verdict]:
     """Judges standalone instances that are not read replicas: a cluster member's backups are
@@ -338,6 +410,7 @@ def rds_instance_backup_retention(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/rds-cluster-backup-retention-check.html",
         f"{_AURORA_GUIDE}/Aurora.Managing.Backups.html",
     ],
+    compliance={"wa-rel": ["REL09-BP01", "REL09-BP03"]},
 )
 def rds_cluster_backup_retention(scope: Scope) -> Iterable[Verdict]:
     minimum = scope.parameters(BackupRetention).minimum_days
@@ -396,6 +469,7 @@ _ENCRYPTION_GUIDE = f"{_RDS_GUIDE}/Overview.Encryption.html"
         "cis-3.0": ["2.3.1"],
         "cis-4.0": ["2.2.1"],
         "cis-5.0": ["2.2.1"],
+        "wa-rel": ["REL09-BP02"],
     },
 )
 def rds_instance_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
@@ -441,7 +515,7 @@ def rds_instance_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/rds-cluster-encrypted-at-rest.html",
         f"{_AURORA_GUIDE}/Overview.Encryption.html",
     ],
-    compliance={"fsbp": ["RDS.27"]},
+    compliance={"fsbp": ["RDS.27"], "wa-rel": ["REL09-BP02"]},
 )
 def rds_cluster_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
     for cluster in scope.get(RDS_DB_CLUSTERS):
@@ -490,7 +564,7 @@ def rds_cluster_storage_encrypted(scope: Scope) -> Iterable[Verdict]:
         f"{_CONFIG_RULES}/rds-snapshot-encrypted.html",
         f"{_RDS_GUIDE}/USER_CopySnapshot.html",
     ],
-    compliance={"fsbp": ["RDS.4"]},
+    compliance={"fsbp": ["RDS.4"], "wa-rel": ["REL09-BP02"]},
 )
 def rds_snapshot_encrypted(scope: Scope) -> Iterable[Verdict]:
     """Every snapshot the account owns, automated and manual, of instances and clusters."""
@@ -693,6 +767,7 @@ def rds_cluster_deletion_protection(scope: Scope) -> Iterable[Verdict]:
         ),
     ),
     references=[f"{_RDS_GUIDE}/USER_PerfInsights.Enabling.html"],
+    compliance={"wa-rel": ["REL06-BP01"]},
 )
 def rds_instance_performance_insights(scope: Scope) -> Iterable[Verdict]:
     """Every instance, cluster members included: Aurora turns it on per instance. No standard
@@ -890,6 +965,7 @@ def _proxied(proxies: list[DBProxy]) -> tuple[dict[str, list[str]], list[Collect
         terraform="aws_db_proxy with aws_db_proxy_default_target_group and aws_db_proxy_target",
     ),
     references=[f"{_RDS_GUIDE}/rds-proxy.html", f"{_RDS_GUIDE}/rds-proxy-planning.html"],
+    compliance={"wa-rel": ["REL11-BP02"]},
 )
 def rds_database_behind_proxy(scope: Scope) -> Iterable[Verdict]:
     """Standalone primaries and DB clusters whose engine RDS Proxy supports (not Oracle, not

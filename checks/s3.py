@@ -82,7 +82,7 @@ def _read(
         "https://docs.aws.amazon.com/config/latest/developerguide/s3-lifecycle-policy-check.html",
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html",
     ],
-    compliance={"fsbp": ["S3.13"]},
+    compliance={"fsbp": ["S3.13"], "wa-cost": ["COST04-BP05"]},
 )
 def s3_bucket_lifecycle_configured(scope: Scope) -> Iterable[Verdict]:
     """A bucket whose rules are all Disabled fails, as it would in AWS Config's
@@ -187,7 +187,7 @@ def _reaches(rule: LifecycleRule, storage_class: str, days: int) -> bool:
         "https://docs.aws.amazon.com/config/latest/developerguide/s3-lifecycle-policy-check.html",
         f"{_GUIDE}/lifecycle-transition-general-considerations.html",
     ],
-    compliance={"fsbp": ["S3.13"]},
+    compliance={"fsbp": ["S3.13"], "wa-cost": ["COST04-BP05"]},
     parameters=StorageClassLadder,
 )
 def s3_bucket_lifecycle_tiering(scope: Scope) -> Iterable[Verdict]:
@@ -257,6 +257,7 @@ def s3_bucket_lifecycle_tiering(scope: Scope) -> Iterable[Verdict]:
         f"{_S3_CONTROLS}#s3-14",
         f"{_GUIDE}/Versioning.html",
     ],
+    compliance={"wa-rel": ["REL09-BP01"]},
 )
 def s3_bucket_versioning_enabled(scope: Scope) -> Iterable[Verdict]:
     """A suspended bucket fails: it keeps its old versions but no longer makes new ones."""
@@ -320,7 +321,7 @@ def s3_bucket_versioning_enabled(scope: Scope) -> Iterable[Verdict]:
         "https://docs.aws.amazon.com/config/latest/developerguide/s3-version-lifecycle-policy-check.html",
         f"{_GUIDE}/lifecycle-configuration-examples.html",
     ],
-    compliance={"fsbp": ["S3.10"]},
+    compliance={"fsbp": ["S3.10"], "wa-cost": ["COST04-BP05"]},
 )
 def s3_bucket_noncurrent_versions_expire(scope: Scope) -> Iterable[Verdict]:
     """Judges buckets whose versioning is Enabled or Suspended (both hold noncurrent versions);

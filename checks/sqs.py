@@ -164,6 +164,7 @@ def sqs_queue_not_public(scope: Scope) -> Iterable[Verdict]:
         f"{_GUIDE}/sqs-dead-letter-queues.html",
         f"{_GUIDE}/sqs-configure-dead-letter-queue.html",
     ],
+    compliance={"wa-rel": ["REL05-BP04"]},
 )
 def sqs_queue_has_dead_letter_queue(scope: Scope) -> Iterable[Verdict]:
     """Queues that are themselves the dead-letter queue of another queue in the region are not

@@ -98,6 +98,12 @@ def collect_event_source_mappings(ctx: CollectContext) -> list[EventSourceMappin
             event_source_arn=m.get("EventSourceArn"),
             function_arn=m.get("FunctionArn"),
             state=m.get("State", ""),
+            on_failure_destination=m.get("DestinationConfig", {})
+            .get("OnFailure", {})
+            .get("Destination"),
+            maximum_retry_attempts=m.get("MaximumRetryAttempts", -1),
+            maximum_record_age_in_seconds=m.get("MaximumRecordAgeInSeconds", -1),
+            bisect_batch_on_function_error=m.get("BisectBatchOnFunctionError", False),
         )
         for m in ctx.paginate(_SERVICE, "ListEventSourceMappings", "EventSourceMappings")
     ]

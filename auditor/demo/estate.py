@@ -14,6 +14,7 @@ from auditor.demo.data_tier import seed_data_tier
 from auditor.demo.identity import seed_identity
 from auditor.demo.monitoring import seed_monitoring
 from auditor.demo.organization import seed_organization
+from auditor.demo.reliability import seed_reliability
 from auditor.demo.security import seed_security, trails_deliver_to_logs
 from auditor.demo.storage import seed_storage
 
@@ -537,5 +538,6 @@ def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None)
         seed_data_tier(client, region, account)
         seed_monitoring(client, region, account, topic_arn)
         seed_storage(client, region, account)
+        seed_reliability(client, region)
     trails_deliver_to_logs(account)
     seed_organization(client, account)

@@ -59,9 +59,28 @@ def test_framework_filter_knows_cis_in_any_version_and_none(every: list[Check]) 
     assert {c.id for c in cis} == {
         c.id for c in every if any(k.startswith("cis-") for k in c.metadata.compliance)
     }
-    assert all(not c.metadata.compliance for c in unmapped) and unmapped
+    standards = {"fsbp", "cis-3.0", "cis-4.0", "cis-5.0"}
+    assert all(not standards & set(c.metadata.compliance) for c in unmapped) and unmapped
     assert all("fsbp" in c.metadata.compliance for c in fsbp) and fsbp
-    assert len(unmapped) + len({c.id for c in every if c.metadata.compliance}) == len(every)
+    covered = {c.id for c in every if standards & set(c.metadata.compliance)}
+    assert len(unmapped) + len(covered) == len(every)
+
+
+def test_well_architected_best_practices_are_a_framework_but_not_a_standard(
+    every: list[Check],
+) -> None:
+    reliability = filter_checks(every, frameworks=["wa-rel"])
+    unmapped = {c.metadata.id for c in filter_checks(every, frameworks=["none"])}
+
+    assert {c.metadata.id for c in reliability} == {
+        c.metadata.id for c in every if "wa-rel" in c.metadata.compliance
+    }
+    assert "rds_instance_multi_az" in {c.metadata.id for c in reliability}
+    # An alarm check maps only to Well-Architected: still a check no standard covers.
+    assert "rds_instance_has_alarm" in unmapped
+    assert "logs_log_group_retention" in {
+        c.metadata.id for c in filter_checks(every, frameworks=["wa-cost"])
+    }
 
 
 def test_unknown_filter_values_are_usage_errors(every: list[Check]) -> None:
@@ -118,11 +137,11 @@ def test_checks_json_says_plainly_when_no_standard_covers_a_check(every: list[Ch
     assert len(listed) == len(every) >= 60
     for check in every:
         entry = listed[check.id]
-        if check.metadata.compliance:
+        assert entry["compliance"] == check.metadata.compliance
+        if {"fsbp", "cis-3.0", "cis-4.0", "cis-5.0"} & set(check.metadata.compliance):
             assert "compliance_note" not in entry
-            assert entry["compliance"] == check.metadata.compliance
         else:
-            assert entry["compliance"] == {}
+            assert set(entry["compliance"]) <= {"wa-rel", "wa-cost"}
             assert entry["compliance_note"].startswith("No standard covers this check")
         assert entry["rationale"]
         assert all(entry["remediation"][k] for k in ("console", "cli", "terraform"))
