@@ -55,8 +55,9 @@ def _reports_in(folder: Path) -> list[Report]:
     outputs, are not reports and are left alone), oldest first."""
     reports = []
     for path in sorted(folder.rglob("*.json")):
+        # The report's header keys come first; its findings can start far below a long summary.
         head = path.read_bytes()[:4096]
-        if b'"schema_version"' in head and b'"scan"' in head and b'"findings"' in head:
+        if b'"schema_version"' in head and b'"scan"' in head:
             reports.append(load_report(path, "report"))
     return sorted(reports, key=lambda r: r.scan.started_at)
 

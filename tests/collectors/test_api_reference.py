@@ -619,3 +619,14 @@ def test_db_proxy_and_its_target_from_the_api_reference_shapes() -> None:
         "available",
     )
     assert [(t.type, t.resource_id) for t in proxy.targets] == [("RDS_INSTANCE", "orders")]
+
+
+def test_tagged_resources_from_the_api_reference_shape() -> None:
+    scope = replay("tagging_resources")
+
+    tagged = {r.arn: r.tags for r in dataset(scope, "tagging_resources")}
+    assert tagged == {
+        "arn:aws:rds:us-east-1:123456789012:db:orders": {"owner": "payments-team", "env": "prod"},
+        # A mapping without its optional Tags member is a resource with no tags, not an error.
+        "arn:aws:s3:::example-bucket": {},
+    }

@@ -16,6 +16,8 @@ _RANDOM = [
     (re.compile(r"(app|net)/([^/]+)/[0-9a-f]{16}"), r"\1/\2/<lb>"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
     (re.compile(r"_[0-9a-f]{32}\b"), "_<pool>"),
+    # A DynamoDB stream's label is the time its table was created.
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?"), "<time>"),
     (re.compile(r"\d{4}-\d\d-\d\d-\d\d-\d\d"), "<date>"),
     (re.compile(r"\b\d{12}\b"), "<account>"),
 ]

@@ -164,6 +164,9 @@ def test_iam_denied_reports_every_iam_check_as_error_and_none_pass(
         "iam_policy_no_full_admin",
         "iam_policy_no_privilege_escalation",
         "iam_policy_no_service_wildcard",
+        "iam_principal_no_aws_managed_admin",
+        "iam_principal_no_privilege_escalation",
+        "iam_role_service_trust_names_source",
         "iam_role_trust_policy_restricted",
         "iam_user_no_direct_policies",
     ]

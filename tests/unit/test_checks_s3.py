@@ -540,8 +540,8 @@ def test_each_check_names_the_controls_it_matches() -> None:
             s3_bucket_ssl_only,
         )
     } == {
-        "s3_bucket_versioning_enabled": {},
-        "s3_bucket_noncurrent_versions_expire": {"fsbp": ["S3.10"]},
+        "s3_bucket_versioning_enabled": {"wa-rel": ["REL09-BP01"]},
+        "s3_bucket_noncurrent_versions_expire": {"fsbp": ["S3.10"], "wa-cost": ["COST04-BP05"]},
         "s3_bucket_default_encryption": {},
         "s3_bucket_public_access_block": {
             "fsbp": ["S3.8"],
@@ -644,7 +644,10 @@ def test_tiers_are_a_parameter() -> None:
     assert s3_bucket_lifecycle_tiering.metadata.parameters == {
         "tiers": {"STANDARD_IA": 30, "GLACIER": 90, "DEEP_ARCHIVE": 365}
     }
-    assert s3_bucket_lifecycle_tiering.metadata.compliance == {"fsbp": ["S3.13"]}
+    assert s3_bucket_lifecycle_tiering.metadata.compliance == {
+        "fsbp": ["S3.13"],
+        "wa-cost": ["COST04-BP05"],
+    }
 
 
 def test_tiering_error_for_unreadable_lifecycle_rules() -> None:
