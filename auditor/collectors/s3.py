@@ -12,6 +12,7 @@ from auditor.datasets import S3_BUCKETS
 from auditor.models import (
     BucketPolicy,
     BucketVersioning,
+    CollectionError,
     DefaultEncryption,
     EncryptionRule,
     LifecycleRule,
@@ -131,12 +132,37 @@ def _policy(ctx: CollectContext, name: str, region: str) -> BucketPolicy:
     return BucketPolicy(document=None if answer is None else policy_document(answer.get("Policy")))
 
 
+# GetBucketLocation's code for a bucket deleted between ListBuckets and the read.
+_GONE = ("NoSuchBucket",)
+
+
+def _unplaced(ctx: CollectContext, name: str, error: CollectionError) -> S3Bucket:
+    """A bucket whose region could not be read: every S3 check gives it that read's ERROR, in
+    the region the buckets were listed from (or the scan's first, when that one is not scanned):
+    it may be in scope, so it must not drop out of the report."""
+    listed = ctx.api_region if ctx.api_region in ctx.scan_regions else ctx.scan_regions[0]
+    return S3Bucket(
+        arn=f"arn:{ctx.partition}:s3:::{name}",
+        name=name,
+        region=listed,
+        lifecycle_rules=error,
+        versioning=error,
+        default_encryption=error,
+        public_access_block=error,
+        policy=error,
+    )
+
+
 def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
     def one(b: dict[str, Any]) -> S3Bucket | None:
-        region = _bucket_region(ctx, b)
+        name = b["Name"]
+        region = ctx.attempt(partial(none_if_absent, _GONE, partial(_bucket_region, ctx, b)))
+        if region is None:
+            return None  # deleted since ListBuckets
+        if isinstance(region, CollectionError):
+            return _unplaced(ctx, name, region)
         if region not in ctx.scan_regions:
             return None
-        name = b["Name"]
         return S3Bucket(
             arn=f"arn:{ctx.partition}:s3:::{name}",
             name=name,
@@ -149,7 +175,8 @@ def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
             policy=ctx.attempt(partial(_policy, ctx, name, region)),
         )
 
-    found = ctx.map(one, ctx.paginate("s3", "ListBuckets", "Buckets"))
+    # With MaxBuckets, ListBuckets pages and names each bucket's BucketRegion (no location read).
+    found = ctx.map(one, ctx.paginate("s3", "ListBuckets", "Buckets", MaxBuckets=1000))
     return [bucket for bucket in found if bucket is not None]
 
 

@@ -69,7 +69,8 @@ def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
             attributes=attributes,
         )
 
-    found = ctx.map(one, ctx.paginate(_SERVICE, "ListQueues", "QueueUrls"))
+    # Without MaxResults, ListQueues returns at most 1,000 queues and no NextToken.
+    found = ctx.map(one, ctx.paginate(_SERVICE, "ListQueues", "QueueUrls", MaxResults=1000))
     return [queue for queue in found if queue is not None]
 
 
