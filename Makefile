@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest docs clean
+.PHONY: demo test chromium lint typecheck pytest docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,15 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.dev-installed
+# The browser tests' Chromium: found, or installed (apt-get as root or with passwordless sudo,
+# else Playwright's download), before any test runs; one line saying what to install if not.
+chromium: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.support.chromium
+
+pytest: chromium
 	$(BIN)/pytest -n 2 --dist loadfile
 
-test: lint typecheck pytest
+test: chromium lint typecheck pytest
 
 # docs/checks.md is generated from the checks' metadata; a test fails when it is stale.
 docs: $(VENV)/.dev-installed

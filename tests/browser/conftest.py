@@ -6,7 +6,6 @@ violation lands there), uncaught exceptions, dialogs (an injected alert) and eve
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +15,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, 
 
 from auditor.findings import Report
 from auditor.report.html import render_html
+from tests.support import chromium
 
-CHROMIUM = os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,15 +47,18 @@ class OpenedReport:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium, as .ci/run "
-            "does) or point AUDITOR_CHROMIUM at a Chromium binary"
-        )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        # The same finder `make test` ran (and installed with) before any test.
+        machine = chromium.this_machine(lambda: playwright.chromium.executable_path)
+        try:
+            path, problem = chromium.find(machine), chromium.MISSING
+        except chromium.NoChromium as exc:
+            path, problem = None, str(exc)
+        if path is None:
+            pytest.fail(problem)
+        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 def _dismiss(record: list[str]) -> Callable[[Dialog], None]:
