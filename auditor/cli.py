@@ -141,6 +141,39 @@ def baseline_option(fn: F) -> F:
     return option(fn)
 
 
+def gate_options(fn: F) -> F:
+    """The CI gates beside --fail-on: expired mutes, and whether gaps set the exit code."""
+    for option in reversed(
+        [
+            click.option(
+                "--fail-on-expired-mutes",
+                is_flag=True,
+                help="Exit 1 when a mutelist entry has expired (it mutes nothing any more).",
+            ),
+            click.option(
+                "--allow-incomplete",
+                is_flag=True,
+                help="Exit 0, not 3, when some reads failed (ERROR findings); they stay in the "
+                "reports.",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def baseline_missing_option(fn: F) -> F:
+    option = click.option(
+        "--baseline-missing",
+        type=click.Choice(("error", "ok"), case_sensitive=False),
+        default="error",
+        show_default=True,
+        help="ok: when the --baseline file does not exist (or --history holds no earlier scan "
+        "of this scope), this run sets the baseline and --fail-on-new does not fail it.",
+    )
+    return option(fn)
+
+
 def history_option(fn: F) -> F:
     option = click.option(
         "--history",
@@ -162,6 +195,9 @@ def report_settings(
     baseline: Path | None = None,
     history: Path | None = None,
     record_history: bool = False,
+    baseline_missing: str = "error",
+    fail_on_expired_mutes: bool = False,
+    allow_incomplete: bool = False,
 ) -> ReportSettings:
     """Validate and load every report option before any work is done."""
     from click.core import ParameterSource
@@ -179,6 +215,12 @@ def report_settings(
     ):
         fail_on = "none"  # --fail-on-new alone gates on new findings only
     mutelist_path = mutelist or discover(Path.cwd())
+    missing_ok = baseline_missing.lower() == "ok"
+    if missing_ok and baseline is None and history is None:
+        raise UsageError("--baseline-missing ok needs --baseline or --history")
+    absent = baseline if missing_ok and baseline is not None and not baseline.exists() else None
+    if absent is not None:
+        baseline = None  # this run sets the baseline
     return ReportSettings(
         output_dir=output_dir,
         formats=format_list,
@@ -189,6 +231,10 @@ def report_settings(
         baseline=load_report(baseline, "baseline") if baseline is not None else None,
         history=_open_history(history, record_history) if history is not None else None,
         record_history=record_history,
+        baseline_missing_ok=missing_ok,
+        absent_baseline=absent,
+        fail_on_expired_mutes=fail_on_expired_mutes,
+        allow_incomplete=allow_incomplete,
     )
 
 
@@ -263,7 +309,7 @@ def _publish(report: Report, settings: ReportSettings) -> int:
     from auditor.findings import Status
     from auditor.output import write_atomic
     from auditor.report import FILE_NAMES
-    from auditor.report.publish import finish, gate, render_all
+    from auditor.report.publish import finish, gate, gate_notes, render_all
     from auditor.terminal import print_summary
 
     report = finish(report, settings)
@@ -295,6 +341,8 @@ def _publish(report: Report, settings: ReportSettings) -> int:
             )
         for line in describe(report):
             click.echo(line)
+    for note in gate_notes(report, settings):
+        click.echo(f"auditor: {note}", err=True)
     return gate(report, settings)
 
 
@@ -315,6 +363,8 @@ def main() -> None:
 @selection_options
 @report_options
 @baseline_option
+@baseline_missing_option
+@gate_options
 @history_option
 @click.option(
     "--endpoint-url",
@@ -370,6 +420,9 @@ def scan(
     mutelist: Path | None,
     quiet: bool,
     baseline: Path | None,
+    baseline_missing: str,
+    fail_on_expired_mutes: bool,
+    allow_incomplete: bool,
     history: Path | None,
     endpoint_url: str | None,
     save_snapshot: Path | None,
@@ -399,6 +452,9 @@ def scan(
         baseline=baseline,
         history=history,
         record_history=True,
+        baseline_missing=baseline_missing,
+        fail_on_expired_mutes=fail_on_expired_mutes,
+        allow_incomplete=allow_incomplete,
     )
     chosen = select_checks(checks, exclude_checks, services)
     session = open_session(profile)
@@ -537,6 +593,8 @@ def _account_tags(request: Any, plan: Any, *, quiet: bool) -> dict[str, dict[str
 @selection_options
 @report_options
 @baseline_option
+@baseline_missing_option
+@gate_options
 @history_option
 def evaluate(
     snapshot_path: Path,
@@ -550,6 +608,9 @@ def evaluate(
     mutelist: Path | None,
     quiet: bool,
     baseline: Path | None,
+    baseline_missing: str,
+    fail_on_expired_mutes: bool,
+    allow_incomplete: bool,
     history: Path | None,
 ) -> None:
     """Re-run the checks offline on a saved snapshot (no AWS calls)."""
@@ -566,6 +627,9 @@ def evaluate(
         baseline=baseline,
         history=history,
         record_history=True,
+        baseline_missing=baseline_missing,
+        fail_on_expired_mutes=fail_on_expired_mutes,
+        allow_incomplete=allow_incomplete,
     )
     chosen = select_checks(checks, exclude_checks, services)
     prepare_output_dir(output_dir)
@@ -765,6 +829,8 @@ def demo(
 @click.argument("result_path", metavar="RESULT", type=click.Path(path_type=Path))
 @report_options
 @baseline_option
+@baseline_missing_option
+@gate_options
 @history_option
 def report_command(result_path: Path, baseline: Path | None, **options: Any) -> None:
     """Render a saved JSON report again, in any format (no AWS calls).
@@ -779,6 +845,7 @@ def report_command(result_path: Path, baseline: Path | None, **options: Any) -> 
 @click.argument("old_path", metavar="OLD", type=click.Path(path_type=Path))
 @click.argument("new_path", metavar="NEW", type=click.Path(path_type=Path))
 @report_options
+@gate_options
 def diff(old_path: Path, new_path: Path, **options: Any) -> None:
     """Compare two saved JSON reports: write NEW's reports marked new, unchanged or fixed
     since OLD, and print what changed."""
@@ -898,6 +965,8 @@ def notify(result_path: Path, webhook: str, fmt: str, min_severity: str) -> None
 )
 @report_options
 @baseline_option
+@baseline_missing_option
+@gate_options
 @history_option
 def merge(result_paths: tuple[Path, ...], baseline: Path | None, **options: Any) -> None:
     """Join the JSON results of `scan --shard K/N` runs into one report, in every format."""
