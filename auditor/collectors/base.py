@@ -253,6 +253,12 @@ class CollectContext:
         call, made before this, fails the dataset as a whole.
         """
 
+        def named(name: Callable[[T], str | None], item: T) -> str | None:
+            try:
+                return name(item)
+            except Exception:  # the answer that broke the read may lack its name too
+                return None
+
         def one(item: T) -> R | None:
             try:
                 return read(item)
@@ -264,21 +270,21 @@ class CollectContext:
                 raise  # a collector bug the meta-tests must see
             except Exception as exc:  # a malformed answer for this resource alone
                 dataset = self._collector.dataset
-                log.warning("collector %s: %s unreadable: %s", dataset.name, ident(item), exc)
+                log.warning("collector %s: a resource unreadable: %s", dataset.name, exc)
                 error = self.failure(
                     dataset.service,
                     f"collect:{dataset.name}",
                     "MalformedAnswer",
                     f"{type(exc).__name__}: {exc}",
-                    resource_id=ident(item),
+                    resource_id=named(ident, item),
                 ).error
             self.errors.append(error)
             self.unread.append(
                 UnreadResource(
                     dataset=self._collector.dataset.name,
                     type=kind,
-                    id=ident(item),
-                    arn=arn(item),
+                    id=named(ident, item) or "(unnamed)",
+                    arn=named(arn, item),
                     # A global scope's read in a named region (an S3 bucket's) lives there.
                     region=error.region if error.region != self.region else None,
                     error=error,
