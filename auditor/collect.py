@@ -15,7 +15,13 @@ from auditor import __version__
 from auditor.checkapi import Check
 from auditor.collectors.base import ApiCaller, CollectContext, CollectionFailure, Collector
 from auditor.errors import PluginError
-from auditor.models import GLOBAL_REGION, CollectionError, ScopeSnapshot, Snapshot
+from auditor.models import (
+    GLOBAL_REGION,
+    CollectionError,
+    ScopeSnapshot,
+    Snapshot,
+    UnreadResource,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +84,9 @@ def plan(target: Target, datasets: Iterable[str], collectors: dict[str, Collecto
     return tasks
 
 
-def _run(task: Task, caller: ApiCaller, target: Target) -> tuple[Any, list[CollectionError]]:
+def _run(
+    task: Task, caller: ApiCaller, target: Target
+) -> tuple[Any, list[CollectionError], list[UnreadResource]]:
     ctx = CollectContext(
         task.collector,
         caller,
@@ -89,9 +97,10 @@ def _run(task: Task, caller: ApiCaller, target: Target) -> tuple[Any, list[Colle
         partition=target.partition,
     )
     try:
-        return task.collector.collect(ctx), ctx.errors
+        return task.collector.collect(ctx), ctx.errors, ctx.unread
     except CollectionFailure as failure:
-        return failure.error, [*ctx.errors, failure.error]
+        # The dataset failed as a whole: no resource of it is judged, read or not.
+        return failure.error, [*ctx.errors, failure.error], []
     except Exception as exc:  # a collector bug must not read as clean data
         log.exception("collector %s failed", task.collector.dataset.name)
         error = CollectionError(
@@ -102,7 +111,7 @@ def _run(task: Task, caller: ApiCaller, target: Target) -> tuple[Any, list[Colle
             error_code="CollectorFailed",
             message=f"{type(exc).__name__}: {exc}"[:500],
         )
-        return error, [*ctx.errors, error]
+        return error, [*ctx.errors, error], []
 
 
 def schedule(
@@ -139,6 +148,7 @@ def collect_all(
     remaining = Counter(id(caller) for _, caller, _ in tasks)
     fields: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     errors: dict[tuple[str, str], list[CollectionError]] = defaultdict(list)
+    unread: dict[tuple[str, str], list[UnreadResource]] = defaultdict(list)
     if progress is not None:
         progress(0, len(tasks))
     done = 0
@@ -149,13 +159,14 @@ def collect_all(
         }
         for future in as_completed(futures):
             target, caller, task = futures[future]
-            value, task_errors = future.result()
+            value, task_errors, task_unread = future.result()
             remaining[id(caller)] -= 1
             if not remaining[id(caller)] and isinstance(caller, Closeable):
                 caller.close()
             key = (target.account_id, task.region)
             fields[key][task.collector.dataset.name] = value
             errors[key].extend(task_errors)
+            unread[key].extend(task_unread)
             done += 1
             if progress is not None:
                 progress(done, len(tasks))
@@ -163,7 +174,13 @@ def collect_all(
         account: i for i, account in enumerate(dict.fromkeys(t.account_id for t, _, _ in tasks))
     }
     return [
-        ScopeSnapshot(account_id=key[0], region=key[1], errors=errors[key], **fields[key])
+        ScopeSnapshot(
+            account_id=key[0],
+            region=key[1],
+            errors=errors[key],
+            unread=unread[key],
+            **fields[key],
+        )
         for key in sorted(fields, key=lambda k: (order[k[0]], k[1] != GLOBAL_REGION, k[1]))
     ]
 

@@ -88,12 +88,29 @@ def _verdicts(
     if blocking is not None:
         return [unreadable(_scope_resource(scope), blocking)]
     try:
-        return list(
+        verdicts = list(
             check.run(Scope(scope, check.metadata.datasets, parameters, account, own_accounts))
         )
     except Exception as exc:  # a broken check must report ERROR, not vanish
         log.exception("check %s failed", check.id)
         return [unreadable(_scope_resource(scope), _check_failure(check, scope, exc))]
+    return verdicts + _unread_verdicts(check, scope, account)
+
+
+def _unread_verdicts(
+    check: Check, scope: ScopeSnapshot, account: ScopeSnapshot | None
+) -> list[Verdict]:
+    """ERROR for each resource of the check's type that its datasets left out unread: the
+    check never saw it, so it must not look judged (or absent)."""
+    meta = check.metadata
+    verdicts = []
+    for dataset in meta.datasets:
+        source = source_scope(dataset, scope, account)
+        for resource in source.unread if source is not None else ():
+            if resource.dataset == dataset and resource.type == meta.resource_type:
+                ref = ResourceRef(arn=resource.arn, id=resource.id, type=resource.type)
+                verdicts.append(unreadable(ref, resource.error, region=resource.region))
+    return verdicts
 
 
 def _finding(check: Check, scope: ScopeSnapshot, verdict: Verdict) -> Finding:

@@ -50,6 +50,19 @@ class CollectionError(Model):
         return f"{self.service}:{self.operation} failed{where} ({self.error_code}): {self.message}"
 
 
+class UnreadResource(Model):
+    """A listed resource whose own answer could not be read (denied, throttled past retries,
+    malformed): it is left out of its dataset, and every check of its type over that dataset
+    reports ERROR for it, so one resource never costs the others their verdicts."""
+
+    dataset: str
+    type: str  # CloudFormation resource type, matched against each check's resource_type
+    id: str
+    arn: str | None = None
+    region: str | None = None  # where the resource lives, when not the scope's region
+    error: CollectionError
+
+
 # --- RDS -------------------------------------------------------------------------------
 
 
@@ -914,6 +927,10 @@ class ScopeSnapshot(Model):
     errors: list[CollectionError] = Field(
         default_factory=list,
         description="Every read that failed in this scope, dataset-wide or for one resource.",
+    )
+    unread: list[UnreadResource] = Field(
+        default_factory=list,
+        description="Listed resources left out of their dataset because their own read failed.",
     )
 
 

@@ -62,7 +62,8 @@ def collect_rest_apis(ctx: CollectContext) -> list[RestApi]:
             stages=ctx.attempt(partial(_rest_stages, ctx, api["id"])),
         )
 
-    return ctx.map(one, ctx.paginate(_V1, "GetRestApis", "items"))
+    apis = ctx.paginate(_V1, "GetRestApis", "items")
+    return ctx.each(apis, one, kind="AWS::ApiGateway::RestApi", ident=lambda api: api["id"])
 
 
 def _v2_stages(ctx: CollectContext, api_id: str) -> list[ApiV2Stage]:
@@ -100,7 +101,8 @@ def collect_v2_apis(ctx: CollectContext) -> list[ApiV2]:
             routes=ctx.attempt(partial(_v2_routes, ctx, api["ApiId"])),
         )
 
-    return ctx.map(one, ctx.paginate(_V2, "GetApis", "Items"))
+    apis = ctx.paginate(_V2, "GetApis", "Items")
+    return ctx.each(apis, one, kind="AWS::ApiGatewayV2::Api", ident=lambda api: api["ApiId"])
 
 
 REST_APIS = Collector(

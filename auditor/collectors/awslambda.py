@@ -73,7 +73,14 @@ def collect_functions(ctx: CollectContext) -> list[LambdaFunction]:
             event_invoke_configs=ctx.attempt(partial(_event_invoke_configs, ctx, name)),
         )
 
-    return ctx.map(one, ctx.paginate(_SERVICE, "ListFunctions", "Functions"))
+    functions = ctx.paginate(_SERVICE, "ListFunctions", "Functions")
+    return ctx.each(
+        functions,
+        one,
+        kind="AWS::Lambda::Function",
+        ident=lambda f: f["FunctionName"],
+        arn=lambda f: f["FunctionArn"],
+    )
 
 
 FUNCTIONS = Collector(

@@ -3,13 +3,16 @@ into snapshot models. The context wraps every call so a failure becomes a Collec
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from auditor.datasets import Dataset
-from auditor.models import CollectionError
+from auditor.models import CollectionError, UnreadResource
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -97,6 +100,7 @@ class CollectContext:
         self.scan_regions = tuple(scan_regions)
         self.partition = partition
         self.errors: list[CollectionError] = []
+        self.unread: list[UnreadResource] = []
 
     def _check_declared(self, service: str, operation: str) -> None:
         if (service, operation) not in self._declared:
@@ -215,13 +219,80 @@ class CollectContext:
             )
         )
 
-    def attempt(self, read: Callable[[], T]) -> T | CollectionError:
-        """Run a per-resource read; a failure becomes that resource's CollectionError value."""
+    def attempt(self, read: Callable[[], T], *, gone: Collection[str] = ()) -> T | CollectionError:
+        """Run a per-resource read; a failure becomes that resource's CollectionError value.
+
+        A failure with one of the `gone` codes (the resource was deleted since its list call)
+        propagates instead, so `each` drops the whole resource rather than judging a gap."""
         try:
             return read()
         except CollectionFailure as failure:
+            if failure.error.error_code in gone:
+                raise
             self.errors.append(failure.error)
             return failure.error
+
+    def each(
+        self,
+        items: Iterable[T],
+        read: Callable[[T], R | None],
+        *,
+        kind: str,
+        ident: Callable[[T], str],
+        arn: Callable[[T], str | None] = lambda item: None,
+        gone: Collection[str] = (),
+    ) -> list[R]:
+        """`read` over each listed item (several at once): the models of the resources read.
+
+        The blast radius of a per-resource read is that resource. Where `read` fails with one
+        of the `gone` codes (AWS's documented answer for a resource deleted since the list), or
+        returns None, the resource is left out: there is nothing left to judge. Where it fails
+        any other way (denied, throttled past retries, an answer it cannot make sense of), the
+        resource is left out of the dataset and kept as an UnreadResource of type `kind`,
+        which every check of that type over the dataset reports as ERROR. Only a failed list
+        call, made before this, fails the dataset as a whole.
+        """
+
+        def named(name: Callable[[T], str | None], item: T) -> str | None:
+            try:
+                return name(item)
+            except Exception:  # the answer that broke the read may lack its name too
+                return None
+
+        def one(item: T) -> R | None:
+            try:
+                return read(item)
+            except CollectionFailure as failure:
+                if failure.error.error_code in gone:
+                    return None
+                error = failure.error
+            except UndeclaredOperation:
+                raise  # a collector bug the meta-tests must see
+            except Exception as exc:  # a malformed answer for this resource alone
+                dataset = self._collector.dataset
+                log.warning("collector %s: a resource unreadable: %s", dataset.name, exc)
+                error = self.failure(
+                    dataset.service,
+                    f"collect:{dataset.name}",
+                    "MalformedAnswer",
+                    f"{type(exc).__name__}: {exc}",
+                    resource_id=named(ident, item),
+                ).error
+            self.errors.append(error)
+            self.unread.append(
+                UnreadResource(
+                    dataset=self._collector.dataset.name,
+                    type=kind,
+                    id=named(ident, item) or "(unnamed)",
+                    arn=named(arn, item),
+                    # A global scope's read in a named region (an S3 bucket's) lives there.
+                    region=error.region if error.region != self.region else None,
+                    error=error,
+                )
+            )
+            return None
+
+        return [result for result in self.map(one, items) if result is not None]
 
     def record(self, error: CollectionError) -> CollectionError:
         """Keep an error value that is shared by several resources (a region-wide read)."""

@@ -117,7 +117,13 @@ def collect_trails(ctx: CollectContext) -> list[Trail]:
             status_read_at=read.get("_read_at"),
         )
 
-    return ctx.map(one, answer.get("trailList", []))
+    return ctx.each(
+        answer.get("trailList", []),
+        one,
+        kind="AWS::CloudTrail::Trail",
+        ident=lambda t: t["TrailARN"],
+        arn=lambda t: t["TrailARN"],
+    )
 
 
 TRAILS = Collector(

@@ -32,7 +32,8 @@ def collect_user_pools(ctx: CollectContext) -> list[CognitoUserPool]:
             settings=ctx.attempt(partial(_settings, ctx, p["Id"])),
         )
 
-    return ctx.map(one, ctx.paginate(_SERVICE, "ListUserPools", "UserPools", MaxResults=_PAGE))
+    pools = ctx.paginate(_SERVICE, "ListUserPools", "UserPools", MaxResults=_PAGE)
+    return ctx.each(pools, one, kind="AWS::Cognito::UserPool", ident=lambda p: p["Id"])
 
 
 USER_POOLS = Collector(

@@ -4,11 +4,13 @@ Application Auto Scaling targets and policies on the table and its indexes."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
+from auditor.collectors.arns import arn_of
+from auditor.collectors.base import CollectContext, Collector, Operation
 from auditor.datasets import DYNAMODB_TABLE_USAGE, DYNAMODB_TABLES
 from auditor.models import (
     CollectionError,
@@ -53,6 +55,12 @@ def _scalable_targets_by_table(ctx: CollectContext) -> dict[str, list[ScalableTa
     return by_table
 
 
+# DynamoDB's answers for a table deleted since ListTables: DescribeTable and DescribeTimeToLive
+# say ResourceNotFoundException, DescribeContinuousBackups TableNotFoundException.
+_GONE = ("ResourceNotFoundException", "TableNotFoundException")
+TABLE_TYPE = "AWS::DynamoDB::Table"
+
+
 def _time_to_live(ctx: CollectContext, name: str) -> TimeToLive:
     answer = ctx.call("dynamodb", "DescribeTimeToLive", resource_id=name, TableName=name)
     ttl = answer.get("TimeToLiveDescription", {})
@@ -70,25 +78,20 @@ def _point_in_time_recovery(ctx: CollectContext, name: str) -> PointInTimeRecove
     )
 
 
-def _describe_table(ctx: CollectContext, name: str) -> dict[str, Any] | None:
-    """The table's description; None where it was deleted between ListTables and here."""
-    read = partial(ctx.call, "dynamodb", "DescribeTable", TableName=name)
-    answer = none_if_absent(("ResourceNotFoundException",), read)
-    return None if answer is None else answer["Table"]
+def _table_arn(ctx: CollectContext, t: Mapping[str, Any], name: str) -> str:
+    return arn_of(ctx, t, "TableArn", "dynamodb", f"table/{name}")
 
 
 def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
     names: list[str] = ctx.paginate("dynamodb", "ListTables", "TableNames")
     targets = ctx.attempt(partial(_scalable_targets_by_table, ctx))
 
-    def table(name: str) -> DynamoDBTable | None:
-        t = _describe_table(ctx, name)
-        if t is None:
-            return None
+    def table(name: str) -> DynamoDBTable:
+        t = ctx.call("dynamodb", "DescribeTable", resource_id=name, TableName=name)["Table"]
         throughput = t.get("ProvisionedThroughput", {})
         return DynamoDBTable(
-            arn=t["TableArn"],
-            name=t["TableName"],
+            arn=_table_arn(ctx, t, name),
+            name=t.get("TableName", name),
             status=t.get("TableStatus", ""),
             # Tables created before billing modes existed carry no summary: provisioned.
             billing_mode=t.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED"),
@@ -117,14 +120,24 @@ def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
                 )
                 for g in t.get("GlobalSecondaryIndexes", [])
             ],
-            ttl=ctx.attempt(partial(_time_to_live, ctx, name)),
-            point_in_time_recovery=ctx.attempt(partial(_point_in_time_recovery, ctx, name)),
+            # A table deleted after its description was read is gone, not a TTL or PITR gap.
+            ttl=ctx.attempt(partial(_time_to_live, ctx, name), gone=_GONE),
+            point_in_time_recovery=ctx.attempt(
+                partial(_point_in_time_recovery, ctx, name), gone=_GONE
+            ),
             scalable_targets=targets
             if isinstance(targets, CollectionError)
             else targets.get(name, []),
         )
 
-    return [t for t in ctx.map(table, names) if t is not None]
+    return ctx.each(
+        names,
+        table,
+        kind=TABLE_TYPE,
+        ident=str,
+        arn=lambda name: _table_arn(ctx, {}, name),
+        gone=_GONE,
+    )
 
 
 TABLES = Collector(

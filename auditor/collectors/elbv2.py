@@ -60,7 +60,14 @@ def collect_load_balancers(ctx: CollectContext) -> list[LoadBalancer]:
             attributes=ctx.attempt(partial(_attributes, ctx, arn)),
         )
 
-    return ctx.map(one, ctx.paginate(_SERVICE, "DescribeLoadBalancers", "LoadBalancers"))
+    balancers = ctx.paginate(_SERVICE, "DescribeLoadBalancers", "LoadBalancers")
+    return ctx.each(
+        balancers,
+        one,
+        kind="AWS::ElasticLoadBalancingV2::LoadBalancer",
+        ident=lambda lb: lb["LoadBalancerArn"],
+        arn=lambda lb: lb["LoadBalancerArn"],
+    )
 
 
 LOAD_BALANCERS = Collector(

@@ -59,7 +59,10 @@ def collect_keys(ctx: CollectContext) -> list[KMSKey]:
             rotation = ctx.attempt(partial(_rotation, ctx, key_id))
         return KMSKey(arn=k["KeyArn"], id=key_id, details=details, rotation_enabled=rotation)
 
-    return ctx.map(one, ctx.paginate(_SERVICE, "ListKeys", "Keys"))
+    keys = ctx.paginate(_SERVICE, "ListKeys", "Keys")
+    return ctx.each(
+        keys, one, kind="AWS::KMS::Key", ident=lambda k: k["KeyId"], arn=lambda k: k["KeyArn"]
+    )
 
 
 KEYS = Collector(

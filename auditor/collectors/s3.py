@@ -156,9 +156,8 @@ def _unplaced(ctx: CollectContext, name: str, error: CollectionError) -> S3Bucke
 def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
     def one(b: dict[str, Any]) -> S3Bucket | None:
         name = b["Name"]
-        region = ctx.attempt(partial(none_if_absent, _GONE, partial(_bucket_region, ctx, b)))
-        if region is None:
-            return None  # deleted since ListBuckets
+        # A bucket deleted since ListBuckets is gone: `each` leaves it out.
+        region = ctx.attempt(partial(_bucket_region, ctx, b), gone=_GONE)
         if isinstance(region, CollectionError):
             return _unplaced(ctx, name, region)
         if region not in ctx.scan_regions:
@@ -176,8 +175,15 @@ def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
         )
 
     # With MaxBuckets, ListBuckets pages and names each bucket's BucketRegion (no location read).
-    found = ctx.map(one, ctx.paginate("s3", "ListBuckets", "Buckets", MaxBuckets=1000))
-    return [bucket for bucket in found if bucket is not None]
+    buckets = ctx.paginate("s3", "ListBuckets", "Buckets", MaxBuckets=1000)
+    return ctx.each(
+        buckets,
+        one,
+        kind="AWS::S3::Bucket",
+        ident=lambda b: b["Name"],
+        arn=lambda b: f"arn:{ctx.partition}:s3:::{b['Name']}",
+        gone=_GONE,
+    )
 
 
 BUCKETS = Collector(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
+from auditor.collectors.base import CollectContext, Collector, Operation
 from auditor.collectors.iam import policy_document
 from auditor.datasets import SNS_TOPICS
 from auditor.models import SNSTopic, TopicAttributes
@@ -13,14 +13,15 @@ from auditor.models import SNSTopic, TopicAttributes
 _SERVICE = "sns"
 # GetTopicAttributes' NotFoundException (code NotFound): the topic no longer exists.
 _GONE = ("NotFound", "NotFoundException")
+TOPIC_TYPE = "AWS::SNS::Topic"
 
 
-def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes | None:
-    """The topic's attributes; None where it was deleted since ListTopics."""
-    read = partial(ctx.call, _SERVICE, "GetTopicAttributes", resource_id=arn, TopicArn=arn)
-    answer = none_if_absent(_GONE, read)
-    if answer is None:
-        return None
+def _topic_arn(item: dict[str, Any]) -> str:
+    return str(item["TopicArn"])
+
+
+def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes:
+    answer = ctx.call(_SERVICE, "GetTopicAttributes", resource_id=arn, TopicArn=arn)
     attributes = answer.get("Attributes", {})
     return TopicAttributes(
         kms_master_key_id=attributes.get("KmsMasterKeyId") or None,
@@ -29,15 +30,14 @@ def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes | None:
 
 
 def collect_topics(ctx: CollectContext) -> list[SNSTopic]:
-    def one(item: dict[str, Any]) -> SNSTopic | None:
+    def one(item: dict[str, Any]) -> SNSTopic:
         arn = str(item["TopicArn"])
-        attributes = ctx.attempt(partial(_attributes, ctx, arn))
-        if attributes is None:
-            return None  # nothing left to judge
+        # A topic deleted since ListTopics is gone: `each` leaves it out.
+        attributes = ctx.attempt(partial(_attributes, ctx, arn), gone=_GONE)
         return SNSTopic(arn=arn, name=arn.rsplit(":", 1)[-1], attributes=attributes)
 
-    found = ctx.map(one, ctx.paginate(_SERVICE, "ListTopics", "Topics"))
-    return [topic for topic in found if topic is not None]
+    topics = ctx.paginate(_SERVICE, "ListTopics", "Topics")
+    return ctx.each(topics, one, kind=TOPIC_TYPE, ident=_topic_arn, arn=_topic_arn, gone=_GONE)
 
 
 TOPICS = Collector(

@@ -6,7 +6,7 @@ import json
 from functools import partial
 from typing import Any
 
-from auditor.collectors.base import CollectContext, Collector, Operation, none_if_absent
+from auditor.collectors.base import CollectContext, Collector, Operation
 from auditor.collectors.iam import policy_document
 from auditor.datasets import SQS_QUEUES
 from auditor.models import QueueAttributes, SQSQueue
@@ -14,6 +14,7 @@ from auditor.models import QueueAttributes, SQSQueue
 _SERVICE = "sqs"
 # GetQueueAttributes' answer for a queue that no longer exists (query and JSON protocol codes).
 _GONE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+QUEUE_TYPE = "AWS::SQS::Queue"
 
 
 def _redrive(raw: Any) -> dict[str, Any]:
@@ -26,19 +27,14 @@ def _redrive(raw: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _attributes(ctx: CollectContext, url: str) -> QueueAttributes | None:
-    """The queue's attributes; None where it was deleted since ListQueues."""
-    read = partial(
-        ctx.call,
+def _attributes(ctx: CollectContext, url: str) -> QueueAttributes:
+    answer = ctx.call(
         _SERVICE,
         "GetQueueAttributes",
         resource_id=url,
         QueueUrl=url,
         AttributeNames=["All"],
     )
-    answer = none_if_absent(_GONE, read)
-    if answer is None:
-        return None
     attributes = answer.get("Attributes", {})
     redrive = _redrive(attributes.get("RedrivePolicy"))
     receives = str(redrive.get("maxReceiveCount", ""))
@@ -58,10 +54,9 @@ def _queue_arn(ctx: CollectContext, url: str) -> str:
 
 
 def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
-    def one(url: str) -> SQSQueue | None:
-        attributes = ctx.attempt(partial(_attributes, ctx, url))
-        if attributes is None:
-            return None  # nothing left to judge
+    def one(url: str) -> SQSQueue:
+        # A queue deleted since ListQueues is gone: `each` leaves it out.
+        attributes = ctx.attempt(partial(_attributes, ctx, url), gone=_GONE)
         return SQSQueue(
             url=url,
             arn=_queue_arn(ctx, url),
@@ -70,8 +65,8 @@ def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
         )
 
     # Without MaxResults, ListQueues returns at most 1,000 queues and no NextToken.
-    found = ctx.map(one, ctx.paginate(_SERVICE, "ListQueues", "QueueUrls", MaxResults=1000))
-    return [queue for queue in found if queue is not None]
+    urls = ctx.paginate(_SERVICE, "ListQueues", "QueueUrls", MaxResults=1000)
+    return ctx.each(urls, one, kind=QUEUE_TYPE, ident=str, arn=partial(_queue_arn, ctx), gone=_GONE)
 
 
 QUEUES = Collector(

@@ -173,18 +173,32 @@ def test_table_deleted_between_list_and_describe_is_skipped(aws: boto3.session.S
     assert scope.errors == []
 
 
-def test_any_other_describe_failure_is_a_dataset_error_not_a_missing_table(
+def test_any_other_describe_failure_is_that_tables_error_not_a_missing_table(
     aws: boto3.session.Session,
 ) -> None:
     _table(aws, "lessons", BillingMode="PAY_PER_REQUEST")
-    pool = FaultyPool(aws, {"DescribeTable": "AccessDeniedException"})
+    _table(aws, "sessions", BillingMode="PAY_PER_REQUEST")
+    pool = FaultyPool(
+        aws,
+        {"DescribeTable": "AccessDeniedException"},
+        when=lambda region, params: params.get("TableName") == "lessons",
+    )
 
     scope = collect_scopes(aws, ["dynamodb_tables"], pool=pool, regions=("us-east-1",))["us-east-1"]
 
-    error = scope.dynamodb_tables
-    assert isinstance(error, CollectionError)
-    assert (error.operation, error.error_code) == ("DescribeTable", "AccessDeniedException")
-    assert scope.errors == [error]
+    assert list(_tables_by_name(scope.dynamodb_tables)) == ["sessions"]
+    [unread] = scope.unread
+    assert (unread.dataset, unread.type, unread.id, unread.arn) == (
+        "dynamodb_tables",
+        "AWS::DynamoDB::Table",
+        "lessons",
+        f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/lessons",
+    )
+    assert (unread.error.operation, unread.error.error_code) == (
+        "DescribeTable",
+        "AccessDeniedException",
+    )
+    assert scope.errors == [unread.error]
 
 
 def test_denied_autoscaling_read_marks_every_table_in_the_region(

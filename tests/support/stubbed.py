@@ -9,6 +9,7 @@ code a scan uses.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -18,7 +19,7 @@ from botocore.stub import Stubber
 from botocore.validate import validate_parameters
 
 from auditor.collect import Target, collect
-from auditor.models import ScopeSnapshot
+from auditor.models import ScopeSnapshot, Snapshot
 from auditor.registry import load_collectors
 from auditor.session import ClientPool
 
@@ -90,6 +91,17 @@ def collect_stubbed(
         Target(ACCOUNT, regions), list(datasets), load_collectors(), pool, max_workers=1
     )
     return {scope.region: scope for scope in scopes}
+
+
+def snapshot_of(scope: ScopeSnapshot) -> Snapshot:
+    """A snapshot of one collected scope, for the engine to evaluate."""
+    return Snapshot(
+        tool_version="test",
+        collected_at=datetime(2026, 1, 1, tzinfo=UTC),
+        accounts=[scope.account_id],
+        regions=[scope.region],
+        scopes=[scope],
+    )
 
 
 class AnswerBook(ClientPool):
