@@ -35,6 +35,10 @@
       const el = document.getElementById(`check-${check.id}`);
       return {
         el,
+        id: check.id,
+        // What a search term may match for every row of the check.
+        hay: `${check.id} ${el.dataset.title} ${el.dataset.service}`.toLowerCase(),
+        overview: document.querySelector(`#checks tr[data-check="${check.id}"]`),
         rows: check.rows,
         view: check.rows,
         limit: 0,
@@ -72,9 +76,26 @@
       }
     }
 
+    // Tags read as "key=value" too, so "team=data" finds what is tagged so.
+    const tagText = new Map();
+    function tagsOf(index) {
+      if (index < 0) return "";
+      if (!tagText.has(index)) {
+        const tags = JSON.parse(S[index]);
+        tagText.set(index, Object.keys(tags).map((k) => `${k}=${tags[k]}`).join(" "));
+      }
+      return tagText.get(index);
+    }
+
     function haystack(row) {
       if (row[HAY] === undefined) {
-        row[HAY] = [row[RID], fill(row[ARN], row[RID]), fill(row[MSG], row[RID])]
+        row[HAY] = [
+          row[RID],
+          fill(row[ARN], row[RID]),
+          fill(row[MSG], row[RID]),
+          tagsOf(row[TAGS]),
+          row[OWNER] >= 0 ? S[row[OWNER]] : "",
+        ]
           .join(" ")
           .toLowerCase();
       }
@@ -103,7 +124,7 @@
       };
     }
 
-    function matches(row, c) {
+    function matches(row, c, sec) {
       return (
         c.statuses.has(row[ST]) &&
         (c.account === null || row[ACCT] === c.account) &&
@@ -111,20 +132,56 @@
         (c.owner === null || row[OWNER] === c.owner) &&
         (!c.diff || row[DIFFS] === c.diff) &&
         (c.muted === "" || (c.muted === "hide" ? row[MUTE] < 0 : row[MUTE] >= 0)) &&
-        (!c.terms.length || c.terms.every((term) => haystack(row).includes(term)))
+        (!c.terms.length || c.terms.every((term) => sec.hay.includes(term) || haystack(row).includes(term)))
       );
+    }
+
+    // The filters as the URL fragment: only what differs from the defaults, so a plain link
+    // stays plain and a jump to "#check-…" is never mistaken for filters.
+    const fields = () => Array.from(form.elements).filter((el) => el.name);
+    function stateOf() {
+      const params = new URLSearchParams();
+      const groups = new Map();
+      for (const el of fields()) {
+        if (el.type === "checkbox") {
+          if (!groups.has(el.name)) groups.set(el.name, { now: [], changed: false });
+          const group = groups.get(el.name);
+          if (el.checked) group.now.push(el.value);
+          if (el.checked !== el.defaultChecked) group.changed = true;
+        } else if (el.tagName === "SELECT") {
+          const initial = Array.from(el.options).find((o) => o.defaultSelected) || el.options[0];
+          if (el.value !== initial.value) params.set(el.name, el.value);
+        } else if (el.value !== el.defaultValue) {
+          params.set(el.name, el.value);
+        }
+      }
+      for (const [name, group] of groups) if (group.changed) params.set(name, group.now.join(","));
+      return params.toString();
+    }
+    const isState = (hash) => hash.includes("=");
+    function restore(hash) {
+      const params = new URLSearchParams(hash);
+      for (const el of fields()) {
+        if (!params.has(el.name)) continue;
+        const value = params.get(el.name);
+        if (el.type === "checkbox") el.checked = value.split(",").includes(el.value);
+        else if (el.tagName !== "SELECT" || Array.from(el.options).some((o) => o.value === value)) el.value = value;
+      }
+    }
+    function remember(state) {
+      const hash = location.hash.slice(1);
+      if (!state && !isState(hash)) return; // keep an anchor the page was opened at
+      history.replaceState(null, "", state ? `#${state}` : location.pathname + location.search);
     }
 
     function apply() {
       const c = criteria();
       let shown = 0;
-      const filtered =
-        c.statuses.size !== STATUS.length ||
-        c.severities.size !== form.querySelectorAll('input[name="severity"]').length ||
-        c.service || c.account !== null || c.region !== null || c.owner !== null || c.diff || c.muted || c.terms.length;
+      const state = stateOf();
+      const filtered = c.statuses.size !== STATUS.length || state !== "";
       for (const sec of sections) {
         const visible = c.severities.has(sec.severity) && (!c.service || sec.service === c.service);
-        sec.view = visible ? sec.rows.filter((row) => matches(row, c)) : [];
+        sec.view = visible ? sec.rows.filter((row) => matches(row, c, sec)) : [];
         sortView(sec);
         sec.limit = sec.view.length <= WHOLE_CHECK ? sec.view.length : FIRST_PAGE;
         sec.shownNote.textContent = filtered ? `${sec.view.length} of ${sec.rows.length} shown` : "";
@@ -134,6 +191,32 @@
       counter.textContent = `${shown} of ${total} ${noun(total)} shown`;
       noMatch.hidden = shown !== 0;
       document.body.classList.toggle("is-filtered", Boolean(filtered));
+      follow();
+      const more = new URLSearchParams(state);
+      for (const name of ["status", "q"]) more.delete(name);
+      form.querySelector(".active-more").textContent = more.size ? `(${more.size})` : "";
+      remember(state);
+      measure();
+    }
+
+    // The checks and compliance tables list only what the findings above show.
+    const controlRows = Array.from(document.querySelectorAll("#compliance tr[data-control]"));
+    function follow() {
+      const shownChecks = new Set(sections.filter((sec) => sec.view.length).map((sec) => sec.id));
+      for (const sec of sections) if (sec.overview) sec.overview.hidden = !shownChecks.has(sec.id);
+      for (const tr of controlRows) {
+        let any = false;
+        for (const li of tr.querySelectorAll("li[data-check]")) {
+          li.hidden = !shownChecks.has(li.dataset.check);
+          any = any || !li.hidden;
+        }
+        tr.hidden = !any;
+      }
+    }
+
+    // The bar's height keeps anchors clear of it (scroll-margin-top reads it).
+    function measure() {
+      document.documentElement.style.setProperty("--bar-height", `${form.offsetHeight}px`);
     }
 
     function render(sec) {
@@ -262,6 +345,44 @@
       apply();
     });
     form.addEventListener("reset", () => window.setTimeout(apply, 0));
+    const toggle = form.querySelector(".more-toggle");
+    const moreFilters = document.getElementById("more-filters");
+    function expand(open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      moreFilters.hidden = !open;
+      measure();
+    }
+    toggle.addEventListener("click", () => expand(moreFilters.hidden));
+    window.addEventListener("resize", measure);
+
+    // A link to a check the filters hide shows it (all statuses) before the jump; the jump
+    // itself scrolls without touching the fragment, which holds the filters.
+    function jump(id) {
+      const target = document.getElementById(id);
+      if (!target) return false;
+      const sec = sections.find((s) => s.el === target);
+      if (sec && target.hidden) {
+        for (const box of form.querySelectorAll('input[name="status"]')) box.checked = true;
+        apply();
+        if (target.hidden) {
+          form.reset();
+          for (const box of form.querySelectorAll('input[name="status"]')) box.checked = true;
+          apply();
+        }
+      }
+      for (let el = target.parentElement; el; el = el.parentElement) {
+        if (el.tagName === "DETAILS") el.open = true;
+      }
+      target.scrollIntoView({ block: "start" });
+      return true;
+    }
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest('a[href^="#"]');
+      if (!link || event.defaultPrevented) return;
+      const id = decodeURIComponent(link.getAttribute("href").slice(1));
+      if (id && !isState(id) && jump(id)) event.preventDefault();
+    });
+
     for (const button of document.querySelectorAll("button[data-show-account]")) {
       button.hidden = false;
       button.addEventListener("click", () => {
@@ -292,14 +413,21 @@
     });
 
     form.hidden = false;
+    const opened = location.hash.slice(1);
+    if (isState(opened)) restore(opened);
+    // A short or narrow screen starts with the bar folded, unless the link set those filters.
+    const roomy = window.innerHeight >= 800 && window.innerWidth >= 1200;
     apply();
+    expand(roomy || form.querySelector(".active-more").textContent !== "");
+    if (opened && !isState(opened)) jump(decodeURIComponent(opened));
   }
 
   // Print every collapsed <details> open, then restore what the reader had.
   function printing() {
     let opened = [];
     window.addEventListener("beforeprint", () => {
-      opened = Array.from(document.querySelectorAll("details:not([open])"));
+      // The collapsed tables below the findings stay out of the print.
+      opened = Array.from(document.querySelectorAll("details:not([open]):not(.appendix)"));
       for (const el of opened) el.open = true;
     });
     window.addEventListener("afterprint", () => {

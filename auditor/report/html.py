@@ -214,11 +214,14 @@ def render_html(report: Report, history: HistoryView | None = None) -> str:
             muted_fails=sum(1 for f in findings if f.muted and f.status is Status.FAIL),
             change=meeting.change(report),
             oldest=meeting.oldest_open(report),
+            fix_first=meeting.fix_first(findings),
+            new_fails=meeting.new_fails(report),
+            list_limit=50,
             accounts=meeting.by_account(report),
             service_rows=services,
             chart=meeting.status_chart(findings),
             compliance=meeting.compliance(findings),
-            statuses=list(Status),
+            statuses=[Status.FAIL, Status.ERROR, Status.PASS],
             severities=[s for s in _SEVERITIES if any(g.severity is s for g in groups)],
             services=sorted(t.key for t in services),
             regions=sorted({f.region for f in findings}),
@@ -227,7 +230,6 @@ def render_html(report: Report, history: HistoryView | None = None) -> str:
             api_calls=sum(report.scan.api_calls.values()),
             frameworks=FRAMEWORKS,
             rows=script_json(_rows_payload(report, groups)),
-            fixed_limit=50,
             history=history,
         )
     )

@@ -121,17 +121,65 @@ def change(report: Report) -> Change | None:
 
 
 @dataclass(frozen=True)
+class FixFirst:
+    """One check's open (unmuted) critical or high FAILs, for the top of the agenda."""
+
+    check_id: str
+    title: str
+    severity: Severity
+    resources: int
+    accounts: list[str]
+    owners: list[str]
+
+
+_URGENT = (Severity.CRITICAL, Severity.HIGH)
+
+
+def fix_first(findings: Iterable[Finding]) -> list[FixFirst]:
+    """Critical and high open FAILs grouped by check: the most resources first per severity."""
+    by_check: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.status is Status.FAIL and not f.muted and f.severity in _URGENT:
+            by_check[f.check_id].append(f)
+    items = [
+        FixFirst(
+            check_id=check_id,
+            title=fs[0].title,
+            severity=max((f.severity for f in fs), key=lambda s: s.rank),
+            resources=len({(f.account_id, f.region, f.resource.id) for f in fs}),
+            accounts=sorted({f.account_id for f in fs}),
+            owners=sorted({f.owner for f in fs if f.owner is not None}),
+        )
+        for check_id, fs in by_check.items()
+    ]
+    return sorted(items, key=lambda i: (-i.severity.rank, -i.resources, i.check_id))
+
+
+def new_fails(report: Report) -> list[Finding]:
+    """FAILs that the baseline did not have, worst first (none without a baseline)."""
+    if report.baseline is None:
+        return []
+    new = [f for f in report.findings if f.status is Status.FAIL and f.diff_state is DiffState.NEW]
+    return sorted(new, key=lambda f: (-f.severity.rank, f.check_id, f.resource.id))
+
+
+@dataclass(frozen=True)
 class Aged:
     finding: Finding
     days: int
 
 
 def oldest_open(report: Report, limit: int = 10) -> list[Aged]:
+    """Open FAILs first seen before this scan (history or a baseline), oldest first: a FAIL
+    first seen by this very scan has no age worth listing."""
     now = report.scan.started_at
     open_fails = [
         f
         for f in report.findings
-        if f.status is Status.FAIL and not f.muted and f.first_seen is not None
+        if f.status is Status.FAIL
+        and not f.muted
+        and f.first_seen is not None
+        and age_days(f.first_seen, now) > 0
     ]
     open_fails.sort(key=lambda f: (f.first_seen, -f.severity.rank, f.check_id, f.resource.id))
     return [Aged(f, age_days(f.first_seen, now)) for f in open_fails[:limit]]

@@ -17,6 +17,8 @@ from auditor.findings import Report
 from auditor.report.html import render_html
 from tests.support import chromium
 
+# The fragment that shows every status (the page hides PASS rows until asked).
+ALL_STATUSES = "status=FAIL,ERROR,PASS"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -70,14 +72,22 @@ def _dismiss(record: list[str]) -> Callable[[Dialog], None]:
 
 
 @pytest.fixture
-def open_report(browser: Browser, tmp_path: Path) -> Iterator[Callable[[Report], OpenedReport]]:
-    """Render a report to a file and open it as file:// in a fresh, recorded page."""
+def open_report(browser: Browser, tmp_path: Path) -> Iterator[Callable[..., OpenedReport]]:
+    """Render a report to a file and open it as file:// in a fresh, recorded page, with an
+    optional URL fragment (filters) and viewport (width, height, device scale factor)."""
     contexts = []
 
-    def open_(report: Report) -> OpenedReport:
+    def open_(
+        report: Report,
+        fragment: str = "",
+        viewport: tuple[int, int, float] = (1280, 900, 1),
+    ) -> OpenedReport:
         path = tmp_path / "auditor-report.html"
         path.write_text(render_html(report), encoding="utf-8")
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        width, height, scale = viewport
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=scale
+        )
         contexts.append(context)
         page = context.new_page()
         opened = OpenedReport(page, path.as_uri())
@@ -93,7 +103,7 @@ def open_report(browser: Browser, tmp_path: Path) -> Iterator[Callable[[Report],
         page.on("pageerror", lambda error: opened.page_errors.append(str(error)))
         page.on("dialog", _dismiss(opened.dialogs))
         page.on("request", on_request)
-        page.goto(opened.url)
+        page.goto(opened.url + (f"#{fragment}" if fragment else ""))
         return opened
 
     yield open_

@@ -7,13 +7,13 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from auditor.findings import Report, Status
-from tests.browser.conftest import OpenedReport
+from auditor.findings import Status
+from tests.browser.conftest import ALL_STATUSES, OpenedReport
 from tests.report_factory import IMG_XSS, SCRIPT_BREAK, make_report, sample_report
 
 pytestmark = pytest.mark.browser
 
-OpenReport = Callable[[Report], OpenedReport]
+OpenReport = Callable[..., OpenedReport]
 TOTAL = len(sample_report().findings)
 
 
@@ -23,7 +23,7 @@ def _visible_rows(page: Page) -> list[str]:
 
 
 def test_report_opens_quietly_and_fetches_nothing(open_report: OpenReport) -> None:
-    opened = open_report(sample_report())
+    opened = open_report(sample_report(), ALL_STATUSES)
     expect(opened.page.locator("#shown-count")).to_have_text(f"{TOTAL} of {TOTAL} findings shown")
     expect(opened.page.locator("#filters")).to_be_visible()
     opened.assert_quiet()
@@ -32,7 +32,7 @@ def test_report_opens_quietly_and_fetches_nothing(open_report: OpenReport) -> No
 def test_attacker_named_resource_is_shown_as_text_and_runs_nothing(
     open_report: OpenReport,
 ) -> None:
-    opened = open_report(sample_report())
+    opened = open_report(sample_report(), ALL_STATUSES)
     page = opened.page
     row = page.locator("#check-rds_instance_multi_az tr.finding").first
     assert row.locator(".rid").inner_text() == IMG_XSS
@@ -48,17 +48,19 @@ def test_attacker_named_resource_is_shown_as_text_and_runs_nothing(
     opened.assert_quiet()
 
 
-def test_unchecking_pass_hides_passing_rows_and_all_pass_checks(open_report: OpenReport) -> None:
+def test_pass_rows_are_hidden_by_default_and_one_click_away(open_report: OpenReport) -> None:
     report = sample_report()
     not_passing = sum(1 for f in report.findings if f.status is not Status.PASS)
     opened = open_report(report)
     page = opened.page
-    page.locator('#filters input[name="status"][value="PASS"]').uncheck()
     expect(page.locator("#shown-count")).to_have_text(f"{not_passing} of {TOTAL} findings shown")
     expect(page.locator('tr.finding[data-status="PASS"]:visible')).to_have_count(0)
     assert len(_visible_rows(page)) == not_passing == 5
     expect(page.locator("#check-s3_bucket_lifecycle_configured")).to_be_hidden()
     expect(page.locator("#check-rds_instance_multi_az .group-shown")).to_have_text("1 of 3 shown")
+    page.locator('#filters input[name="status"][value="PASS"]').check()
+    expect(page.locator("#shown-count")).to_have_text(f"{TOTAL} of {TOTAL} findings shown")
+    expect(page.locator("#check-s3_bucket_lifecycle_configured")).to_be_visible()
     opened.assert_quiet()
 
 
@@ -76,7 +78,7 @@ def test_search_shows_only_matching_rows(open_report: OpenReport) -> None:
 
 
 def test_region_and_severity_filters_combine_and_reset_restores(open_report: OpenReport) -> None:
-    opened = open_report(sample_report())
+    opened = open_report(sample_report(), ALL_STATUSES)
     page = opened.page
     page.locator('#filters select[name="region"]').select_option("us-east-1")
     assert sorted(_visible_rows(page)) == sorted(["cpu-high", "sessions", IMG_XSS, "db-billing"])
@@ -85,18 +87,20 @@ def test_region_and_severity_filters_combine_and_reset_restores(open_report: Ope
     page.locator('#filters select[name="service"]').select_option("dynamodb")
     assert _visible_rows(page) == ["sessions"]
     page.locator('#filters button[type="reset"]').click()
-    expect(page.locator("#shown-count")).to_have_text(f"{TOTAL} of {TOTAL} findings shown")
+    not_passing = sum(1 for f in sample_report().findings if f.status is not Status.PASS)
+    expect(page.locator("#shown-count")).to_have_text(f"{not_passing} of {TOTAL} findings shown")
     opened.assert_quiet()
 
 
-def test_gaps_are_visible_and_first(open_report: OpenReport) -> None:
+def test_gaps_are_visible_on_the_agenda_before_the_summary(open_report: OpenReport) -> None:
     opened = open_report(sample_report())
     page = opened.page
     gaps = page.locator("#gaps")
     expect(gaps).to_be_visible()
     expect(gaps).to_contain_text("1 read failed — these checks could not judge everything")
     first = page.locator("main > section").first
-    assert first.get_attribute("id") == "gaps"
+    assert first.get_attribute("id") == "agenda"
+    expect(first.locator("#gaps")).to_have_count(1)
     gaps_box, summary_box = gaps.bounding_box(), page.locator("#executive").bounding_box()
     assert gaps_box is not None and summary_box is not None
     assert gaps_box["y"] + gaps_box["height"] <= summary_box["y"]

@@ -5,13 +5,14 @@ it prints them, so `pytest -s` shows the measurement."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from auditor.findings import Report
+from auditor.findings import Finding, Report, Status
 from auditor.report.html import render_html
 from tests.browser.large_report import large_report
 
@@ -45,6 +46,19 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def _searched(f: Finding) -> str:
+    """What the page's search reads for a finding: its resource, message, tags and owner, and
+    its check's id, title and service."""
+    tags = " ".join(f"{k}={v}" for k, v in (f.resource.tags or {}).items())
+    parts = (f.resource.id, f.resource.arn or "", f.message, tags, f.owner or "")
+    return " ".join((*parts, f.check_id, f.title, f.service)).lower()
+
+
+def _drawn(counts: Counter[str]) -> int:
+    """Rows a first page draws: a whole check up to 100 rows, else its first 50."""
+    return sum(n if n <= 100 else 50 for n in counts.values())
+
+
 def _timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
@@ -66,12 +80,14 @@ def test_100k_findings_stay_small_and_open_interactive_within_2_seconds(
     ready = time.perf_counter() - started
     in_page_ms = int(page.locator("html").get_attribute("data-ready") or -1)
     counter = page.locator("#shown-count")
-    expect(counter).to_have_text(f"{FINDINGS} of {FINDINGS} findings shown")
+    # PASS rows wait one click away: the page opens on FAIL and ERROR.
+    open_ = [f for f in large.findings if f.status is not Status.PASS]
+    expect(counter).to_have_text(f"{len(open_)} of {FINDINGS} findings shown")
     drawn = page.locator("tr.finding").count()
 
     # Interactions, each timed until the page shows its result.
     account = large.scan.accounts[3]
-    in_account = sum(1 for f in large.findings if f.account_id == account)
+    in_account = sum(1 for f in open_ if f.account_id == account)
     select = page.locator('#filters select[name="account"]')
     account_s = _timed(
         lambda: (
@@ -80,12 +96,7 @@ def test_100k_findings_stay_small_and_open_interactive_within_2_seconds(
         )
     )
     term = "ledger"
-    matching = sum(
-        1
-        for f in large.findings
-        if f.account_id == account
-        and term in f"{f.resource.id} {f.resource.arn} {f.message}".lower()
-    )
+    matching = sum(1 for f in open_ if f.account_id == account and term in _searched(f))
     search = page.locator('#filters input[name="q"]')
     search_s = _timed(
         lambda: (
@@ -104,16 +115,16 @@ def test_100k_findings_stay_small_and_open_interactive_within_2_seconds(
     first_age = page.locator(f"#check-{check} tr.finding td.age").first.inner_text()
     oldest = max(
         (large.scan.started_at - f.first_seen).days
-        for f in large.findings
+        for f in open_
         if f.check_id == check
         and f.account_id == account
         and f.first_seen is not None
-        and term in f"{f.resource.id} {f.resource.arn} {f.message}".lower()
+        and term in _searched(f)
     )
     reset_s = _timed(
         lambda: (
             page.locator('#filters button[type="reset"]').click(),
-            expect(counter).to_have_text(f"{FINDINGS} of {FINDINGS} findings shown"),
+            expect(counter).to_have_text(f"{len(open_)} of {FINDINGS} findings shown"),
         )
     )
     more = page.locator(f"#check-{check} button.show-more")
@@ -135,7 +146,7 @@ def test_100k_findings_stay_small_and_open_interactive_within_2_seconds(
     assert size < MAX_BYTES
     assert ready < MAX_READY_SECONDS
     assert 0 < in_page_ms < MAX_READY_SECONDS * 1000
-    assert drawn == 6 * 50  # a first page per check, not 100,000 rows
+    assert drawn == _drawn(Counter(f.check_id for f in open_)) <= 6 * 50  # not 100,000 rows
     for seconds in (account_s, search_s, sort_s, reset_s, more_s):
         assert seconds < MAX_INTERACTION_SECONDS
     assert first_age == f"{oldest} d"

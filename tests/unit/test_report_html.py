@@ -86,12 +86,15 @@ def test_quote_in_a_resource_name_cannot_break_out_of_an_attribute(html: str) ->
     assert 'onmouseover="' not in html
 
 
-def test_gaps_come_right_after_the_header_and_before_the_summary(html: str) -> None:
+def test_the_agenda_with_its_gaps_comes_first_and_the_check_tables_after_the_findings(
+    html: str,
+) -> None:
     header_end = _position(html, "</header>")
+    fix_first = _position(html, 'id="fix-first"')
     gaps = _position(html, 'id="gaps"')
     executive = _position(html, 'id="executive"')
-    assert header_end < gaps < executive < _position(html, 'id="checks"')
-    assert _position(html, 'id="checks"') < _position(html, 'id="findings"')
+    assert header_end < fix_first < gaps < executive < _position(html, 'id="findings"')
+    assert _position(html, 'id="findings"') < _position(html, 'id="checks"')
     assert "1 read failed — these checks could not judge everything" in html
 
 
@@ -132,8 +135,8 @@ def test_every_finding_is_in_the_payload_once_with_its_status(html: str) -> None
     assert statuses.count("FAIL") == 4
     assert statuses.count("ERROR") == 1
     assert '<p class="big">66.7%</p>' in html
-    assert "8 of 12 judged resources pass" in html
-    assert ">13 findings</p>" in html
+    assert "8 of 12 judged findings pass" in html
+    assert ">13 findings</span>" in html
 
 
 def test_rows_of_a_check_come_failures_first(html: str) -> None:
@@ -223,11 +226,19 @@ def test_rows_carry_diff_state_and_age() -> None:
     assert rows["db-fixed"]["diff"] == "fixed"
 
 
-def test_oldest_open_findings_come_oldest_first() -> None:
+def test_oldest_open_findings_list_only_what_is_older_than_this_scan() -> None:
     html = render_html(_week_pair())
-    panel = html[_position(html, 'id="oldest"') : _position(html, 'id="fixed"')]
-    assert panel.index("db-old") < panel.index("db-new")
+    panel = html[_position(html, 'id="oldest"') : _position(html, 'id="by-account"')]
+    assert '<span class="rid">db-old</span>' in panel
     assert ">7 d</td>" in panel
+    assert "db-new" not in panel  # first seen by this scan: no age to list
+    assert '<a href="#check-rds_instance_multi_az">RDS instances run Multi-AZ</a>' in panel
+
+
+def test_without_history_there_is_no_oldest_open_panel_of_zero_days() -> None:
+    html = render_html(sample_report())
+    assert 'id="oldest"' not in html
+    assert ">0 d</td>" not in html
 
 
 def test_without_a_baseline_the_change_card_says_how_to_get_one() -> None:
@@ -285,7 +296,7 @@ def test_expired_mutes_are_listed_for_renewal() -> None:
     )
     report = sample_report().model_copy(update={"expired_mutes": [expired]})
     html = render_html(report)
-    box = html[_position(html, 'id="expired-mutes"') : _position(html, 'id="oldest"')]
+    box = html[_position(html, 'id="expired-mutes"') : _position(html, 'id="by-account"')]
     assert "1 suppression has expired — renew or remove it" in box
     assert "check rds_*; tag team=data" in box
     assert "dba@example.com" in box and "2025-01-31" in box
@@ -381,9 +392,10 @@ def test_a_report_without_failures_says_all_judged_resources_pass() -> None:
         ]
     )
     html = render_html(report)
-    assert "All 2 judged resources pass" in html
+    assert "All 2 judged findings pass" in html
     assert "How to fix" not in html
-    assert "No open (unmuted) FAIL." in html
+    assert "No open critical or high FAIL." in html
+    assert 'id="oldest"' not in html
 
 
 def test_json_report_round_trips() -> None:
