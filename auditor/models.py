@@ -607,10 +607,42 @@ class AutoScalingGroup(Model):
     traffic_sources: list[str] = Field(
         default_factory=list, description="Identifiers of attached traffic sources."
     )
+    min_size: int = 0
+    max_size: int = 0
+    capacity_rebalance: bool = False
+    mixed_instances: bool = Field(
+        default=False, description="The group launches through a MixedInstancesPolicy."
+    )
+    on_demand_base_capacity: int = 0
+    on_demand_percentage_above_base: int = Field(
+        default=100, description="InstancesDistribution's share above the base (AWS's default)."
+    )
+    instance_types: list[str] = Field(
+        default_factory=list,
+        description="Instance types the mixed instances policy's overrides name.",
+    )
+    attribute_based_types: bool = Field(
+        default=False, description="An override chooses types by InstanceRequirements."
+    )
+    scaling_policies: list[str] | CollectionError | None = Field(
+        default=None,
+        description="Names of the group's enabled scaling policies (DescribePolicies); None "
+        "where the snapshot was written without them.",
+    )
+    scheduled_actions: list[str] | CollectionError | None = Field(
+        default=None,
+        description="Names of the group's scheduled actions (DescribeScheduledActions).",
+    )
 
     @property
     def load_balanced(self) -> bool:
         return bool(self.load_balancer_names or self.target_group_arns or self.traffic_sources)
+
+    @property
+    def launches_spot(self) -> bool:
+        """Whether the mixed instances policy lets the group run Spot Instances: any capacity
+        above the On-Demand base that is not all On-Demand."""
+        return self.mixed_instances and self.on_demand_percentage_above_base < 100
 
 
 # --- RDS: snapshots and proxies (data tier) -------------------------------------------------

@@ -1,16 +1,18 @@
-"""EC2 Auto Scaling checks: groups span Availability Zones and trust their load balancer's
-health checks."""
+"""EC2 Auto Scaling checks: groups span Availability Zones, trust their load balancer's health
+checks, change size with the load, replace Spot capacity early and launch more than one instance
+type."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
-from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, passed
+from auditor.checkapi import CheckParameters, Scope, Verdict, check, failed, passed, unreadable
 from auditor.datasets import AUTOSCALING_GROUPS
 from auditor.findings import Remediation, ResourceRef, Severity
-from auditor.models import AutoScalingGroup
+from auditor.models import AutoScalingGroup, CollectionError
+from checks.verdicts import flag_verdict, not_collected
 
 _GROUP_TYPE = "AWS::AutoScaling::AutoScalingGroup"
 _CONTROLS = "https://docs.aws.amazon.com/securityhub/latest/userguide/autoscaling-controls.html"
@@ -130,3 +132,206 @@ def autoscaling_group_elb_health_check(scope: Scope) -> Iterable[Verdict]:
                 health_check_type=group.health_check_type,
                 load_balancers=list(dict.fromkeys(sources)),
             )
+
+
+def _unread(
+    scope: Scope, group: AutoScalingGroup, value: list[str] | CollectionError | None, op: str
+) -> CollectionError | None:
+    if isinstance(value, CollectionError):
+        return value
+    if value is None:
+        return not_collected(scope, "autoscaling", op, group.name)
+    return None
+
+
+@check(
+    id="autoscaling_group_scaling_policy",
+    title="Auto Scaling groups that can change size have a scaling policy or scheduled action",
+    service="autoscaling",
+    severity=Severity.MEDIUM,
+    resource_type=_GROUP_TYPE,
+    datasets=[AUTOSCALING_GROUPS],
+    rationale=(
+        "Study materials (Compute, integration and network: the architecture retrospective's "
+        "scale-up and scale-down policies): a group with room between its minimum and maximum "
+        "but no enabled scaling policy and no scheduled action stays at its desired capacity "
+        "whatever the load, so a traffic peak meets a fixed fleet."
+    ),
+    remediation=Remediation(
+        console=(
+            "EC2 console > Auto Scaling groups > select the group > Automatic scaling > Create "
+            "dynamic scaling policy (target tracking, e.g. average CPU 50 %), or Scheduled "
+            "actions > Create scheduled action."
+        ),
+        cli=(
+            "aws autoscaling put-scaling-policy --auto-scaling-group-name <group> "
+            "--policy-name cpu50 --policy-type TargetTrackingScaling "
+            '--target-tracking-configuration \'{"PredefinedMetricSpecification":'
+            '{"PredefinedMetricType":"ASGAverageCPUUtilization"},"TargetValue":50}\''
+        ),
+        terraform=(
+            'aws_autoscaling_policy: policy_type = "TargetTrackingScaling", '
+            "target_tracking_configuration { predefined_metric_specification { "
+            'predefined_metric_type = "ASGAverageCPUUtilization" } target_value = 50 }'
+        ),
+    ),
+    references=[
+        f"{_GUIDE}/scale-your-group.html",
+        f"{_GUIDE}/as-scaling-target-tracking.html",
+        f"{_GUIDE}/ec2-auto-scaling-scheduled-scaling.html",
+        "https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/"
+        "rel_adapt_to_changes_proactive_adapt_auto.html",
+    ],
+    compliance={"wa-rel": ["REL07-BP01", "REL07-BP03"], "wa-cost": ["COST09-BP03"]},
+)
+def autoscaling_group_scaling_policy(scope: Scope) -> Iterable[Verdict]:
+    """A group whose maximum is its minimum is fixed-size by design (a self-healing singleton):
+    no policy could change it, so it is not judged. Either kind of scaling passes."""
+    for group in scope.get(AUTOSCALING_GROUPS):
+        if group.max_size <= group.min_size:
+            continue
+        ref = group_ref(group)
+        policies, schedules = group.scaling_policies, group.scheduled_actions
+        read_policies: list[JsonValue] | None = (
+            list(policies) if isinstance(policies, list) else None
+        )
+        read_schedules: list[JsonValue] | None = (
+            list(schedules) if isinstance(schedules, list) else None
+        )
+        found = [str(n) for n in [*(read_policies or []), *(read_schedules or [])]]
+        name = f"Auto Scaling group {group.name} (size {group.min_size}-{group.max_size})"
+        if found:
+            yield passed(
+                ref,
+                f"{name} changes size through {', '.join(found)}.",
+                scaling_policies=read_policies,
+                scheduled_actions=read_schedules,
+            )
+            continue
+        error = _unread(scope, group, policies, "DescribePolicies") or _unread(
+            scope, group, schedules, "DescribeScheduledActions"
+        )
+        if error is not None:
+            yield unreadable(ref, error)
+            continue
+        yield failed(
+            ref,
+            f"{name} has no enabled scaling policy and no scheduled action, so it stays at its "
+            "desired capacity whatever the load.",
+            scaling_policies=[],
+            scheduled_actions=[],
+        )
+
+
+# LOW: a missed rebalance recommendation costs an interruption the group then replaces.
+@check(
+    id="autoscaling_group_capacity_rebalance",
+    title="Auto Scaling groups that run Spot Instances use Capacity Rebalancing",
+    service="autoscaling",
+    severity=Severity.LOW,
+    resource_type=_GROUP_TYPE,
+    datasets=[AUTOSCALING_GROUPS],
+    rationale=(
+        "Study materials (Compute, integration and network: Auto Scaling groups that survive "
+        "the loss of capacity): with Capacity Rebalancing a group launches a replacement as soon "
+        "as EC2 signals a Spot Instance's elevated risk of interruption, instead of after the "
+        "two-minute interruption notice has already taken the capacity away."
+    ),
+    remediation=Remediation(
+        console=(
+            "EC2 console > Auto Scaling groups > select the group > Details > Allocation "
+            "strategies > Edit > turn on Capacity rebalance > Update."
+        ),
+        cli=(
+            "aws autoscaling update-auto-scaling-group --auto-scaling-group-name <group> "
+            "--capacity-rebalance"
+        ),
+        terraform="aws_autoscaling_group: capacity_rebalance = true",
+    ),
+    references=[
+        f"{_GUIDE}/ec2-auto-scaling-capacity-rebalancing.html",
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/rebalance-recommendations.html",
+    ],
+    compliance={"wa-rel": ["REL11-BP03"]},
+)
+def autoscaling_group_capacity_rebalance(scope: Scope) -> Iterable[Verdict]:
+    """Only groups whose mixed instances policy leaves room for Spot are judged; an On-Demand
+    group gets no rebalance recommendations to act on."""
+    for group in scope.get(AUTOSCALING_GROUPS):
+        if not group.launches_spot:
+            continue
+        spot = 100 - group.on_demand_percentage_above_base
+        yield flag_verdict(
+            group_ref(group),
+            f"Auto Scaling group {group.name} (Spot for {spot} % above an On-Demand base of "
+            f"{group.on_demand_base_capacity})",
+            group.capacity_rebalance,
+            "replaces Spot Instances at risk of interruption early (Capacity Rebalancing on)",
+            "waits for Spot interruptions before replacing instances (Capacity Rebalancing off)",
+            capacity_rebalance=group.capacity_rebalance,
+            on_demand_percentage_above_base=group.on_demand_percentage_above_base,
+        )
+
+
+# MEDIUM, as Security Hub rates AutoScaling.6.
+@check(
+    id="autoscaling_group_multiple_instance_types",
+    title="Auto Scaling groups can launch more than one instance type",
+    service="autoscaling",
+    severity=Severity.MEDIUM,
+    resource_type=_GROUP_TYPE,
+    datasets=[AUTOSCALING_GROUPS],
+    rationale=(
+        "Study materials (Compute, integration and network: Auto Scaling groups across "
+        "Availability Zones): a zone that runs out of one instance type still has others; a "
+        "group limited to one type cannot launch there until that capacity returns."
+    ),
+    remediation=Remediation(
+        console=(
+            "EC2 console > Auto Scaling groups > select the group > Details > Instance type "
+            "requirements > Edit > Override launch template > add instance types (or specify "
+            "instance attributes) > Update."
+        ),
+        cli=(
+            "aws autoscaling update-auto-scaling-group --auto-scaling-group-name <group> "
+            '--mixed-instances-policy \'{"LaunchTemplate":{"LaunchTemplateSpecification":'
+            '{"LaunchTemplateName":"<template>"},"Overrides":[{"InstanceType":'
+            '"m6i.large"},{"InstanceType":"m5.large"}]}}\''
+        ),
+        terraform=(
+            "aws_autoscaling_group: mixed_instances_policy { launch_template { "
+            'launch_template_specification { ... } override { instance_type = "m6i.large" } '
+            'override { instance_type = "m5.large" } } }'
+        ),
+    ),
+    references=[
+        f"{_CONTROLS}#autoscaling-6",
+        f"{_CONFIG_RULES}/autoscaling-multiple-instance-types.html",
+        f"{_GUIDE}/ec2-auto-scaling-mixed-instances-groups.html",
+    ],
+    compliance={"fsbp": ["AutoScaling.6"], "wa-rel": ["REL10-BP01"]},
+)
+def autoscaling_group_multiple_instance_types(scope: Scope) -> Iterable[Verdict]:
+    """Instance types named in the overrides, or chosen by attributes, count; a group without a
+    mixed instances policy launches the one type of its launch template or configuration."""
+    for group in scope.get(AUTOSCALING_GROUPS):
+        name = f"Auto Scaling group {group.name}"
+        if group.attribute_based_types:
+            yield passed(
+                group_ref(group),
+                f"{name} chooses instance types by attributes.",
+                instance_types=list(group.instance_types),
+                attribute_based=True,
+            )
+            continue
+        types = group.instance_types
+        many = len(types) >= 2
+        yield (passed if many else failed)(
+            group_ref(group),
+            f"{name} can launch {', '.join(types)}."
+            if many
+            else f"{name} launches a single instance type "
+            f"({types[0] if types else 'that of its launch template or configuration'}).",
+            instance_types=list(types),
+            attribute_based=False,
+        )

@@ -368,6 +368,9 @@ def test_auto_scaling_group_from_botocores_example() -> None:
     assert group.name == "my-auto-scaling-group"
     assert group.availability_zones == ["us-west-2a", "us-west-2b", "us-west-2c"]
     assert (group.health_check_type, group.load_balancer_names) == ("EC2", [])
+    # The examples' policies carry no Enabled member: AWS's default, enabled.
+    assert group.scaling_policies == ["ScaleIn", "ScalePercentChange"]
+    assert group.scheduled_actions == ["my-scheduled-action"]
 
 
 def test_network_interface_from_botocores_example() -> None:

@@ -1,5 +1,6 @@
-"""The demo's failover examples under moto, read back by the real collectors: the zone checks
-have a PASS and a FAIL in the sample estate, and the stream trigger keeps its failed records."""
+"""The demo's failover examples under moto, read back by the real collectors: the zone and
+capacity checks have a PASS and a FAIL in the sample estate, and the stream trigger keeps its
+failed records."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from auditor.demo.compute import create_demo_function
 from auditor.demo.reliability import seed_reliability
 from auditor.findings import Status
 from auditor.models import CollectionError, LoadBalancer
+from checks.autoscaling import (
+    autoscaling_group_capacity_rebalance,
+    autoscaling_group_multiple_instance_types,
+    autoscaling_group_scaling_policy,
+)
 from checks.awslambda import lambda_event_source_mapping_failure_handling
 from checks.elbv2 import elbv2_load_balancer_cross_zone, elbv2_load_balancer_multi_az
 
@@ -33,6 +39,19 @@ def balancers(aws: boto3.session.Session) -> dict[str, dict[str, LoadBalancer]]:
         AssumeRolePolicyDocument=trust_policy({"Service": "lambda.amazonaws.com"}),
     )["Role"]["Arn"]
     create_demo_function(client("lambda", US), "leaderboard-updater", "python3.12", role)
+    # The launch templates and web tier group the compute estate creates.
+    for region, tier in ((US, "lingo-web"), (EU, "lingo-admin")):
+        client("ec2", region).create_launch_template(
+            LaunchTemplateName=f"{tier}-template",
+            LaunchTemplateData={"ImageId": "ami-12345678", "InstanceType": "t3.small"},
+        )
+    client("autoscaling", US).create_auto_scaling_group(
+        AutoScalingGroupName="lingo-web-asg",
+        LaunchTemplate={"LaunchTemplateName": "lingo-web-template"},
+        MinSize=0,
+        MaxSize=4,
+        AvailabilityZones=[f"{US}a", f"{US}b"],
+    )
     for region in DEMO_REGIONS:
         seed_reliability(client, region)
     scopes = collect_scopes(aws, ["elbv2_load_balancers"], regions=DEMO_REGIONS)
@@ -95,3 +114,35 @@ def test_stream_trigger_comes_back_with_its_failure_handling(
     assert (mapping.maximum_retry_attempts, mapping.bisect_batch_on_function_error) == (3, True)
     [verdict] = check.run(Scope(scope, check.metadata.datasets, check.configure()))
     assert verdict.status is Status.PASS
+
+
+def _verdicts(aws: boto3.session.Session, check: Check) -> dict[str, dict[str, Status]]:
+    scopes = collect_scopes(aws, list(check.metadata.datasets), regions=DEMO_REGIONS)
+    return {
+        region: {
+            v.resource.id: v.status
+            for v in check.run(Scope(scopes[region], check.metadata.datasets, check.configure()))
+        }
+        for region in DEMO_REGIONS
+    }
+
+
+@pytest.mark.parametrize(
+    ("check", "passing", "failing"),
+    [
+        (autoscaling_group_scaling_policy, "lingo-web-asg", "lingo-crawler"),
+        (autoscaling_group_capacity_rebalance, "lingo-audio-workers", "lingo-crawler"),
+        (autoscaling_group_multiple_instance_types, "lingo-audio-workers", "lingo-crawler"),
+    ],
+)
+def test_each_capacity_check_passes_in_us_and_fails_in_eu(
+    aws: boto3.session.Session,
+    balancers: dict[str, dict[str, LoadBalancer]],
+    check: Check,
+    passing: str,
+    failing: str,
+) -> None:
+    verdicts = _verdicts(aws, check)
+
+    assert verdicts[US][passing] is Status.PASS
+    assert verdicts[EU][failing] is Status.FAIL
