@@ -743,6 +743,23 @@ class IAMAccountSummary(Model):
     account_access_keys_present: bool
 
 
+class IAMPasswordPolicy(Model):
+    """The account's IAM password policy (GetAccountPasswordPolicy). An account that never set
+    one has none (`present` False), and IAM's default applies: 8 characters of three kinds,
+    any password reused."""
+
+    present: bool
+    minimum_password_length: int | None = None
+    password_reuse_prevention: int | None = Field(
+        default=None, description="How many previous passwords a user may not reuse."
+    )
+    require_symbols: bool = False
+    require_numbers: bool = False
+    require_uppercase_characters: bool = False
+    require_lowercase_characters: bool = False
+    max_password_age: int | None = None
+
+
 class VirtualMFADevice(Model):
     """An assigned virtual MFA device: its serial and the user (or root) it is assigned to."""
 
@@ -902,6 +919,7 @@ class ScopeSnapshot(Model):
     elasticache_cache_clusters: list[ElastiCacheCluster] | CollectionError | None = None
     iam_credential_report: IAMCredentialReport | CollectionError | None = None
     iam_account_summary: IAMAccountSummary | CollectionError | None = None
+    iam_password_policy: IAMPasswordPolicy | CollectionError | None = None
     iam_virtual_mfa_devices: list[VirtualMFADevice] | CollectionError | None = None
     s3_account_public_access_block: AccountPublicAccessBlock | CollectionError | None = None
     sns_topics: list[SNSTopic] | CollectionError | None = None

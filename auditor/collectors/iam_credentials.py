@@ -1,6 +1,7 @@
 """IAM credential collectors: the credential report (passwords, MFA and access keys of every
-user and of the root user), the account summary's root flags, and the assigned virtual MFA
-devices that tell a root user's virtual MFA from a hardware one."""
+user and of the root user), the account summary's root flags, the assigned virtual MFA
+devices that tell a root user's virtual MFA from a hardware one, and the account password
+policy."""
 
 from __future__ import annotations
 
@@ -10,13 +11,25 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
-from auditor.datasets import IAM_ACCOUNT_SUMMARY, IAM_CREDENTIAL_REPORT, IAM_VIRTUAL_MFA_DEVICES
+from auditor.collectors.base import (
+    CollectContext,
+    CollectionFailure,
+    Collector,
+    Operation,
+    none_if_absent,
+)
+from auditor.datasets import (
+    IAM_ACCOUNT_SUMMARY,
+    IAM_CREDENTIAL_REPORT,
+    IAM_PASSWORD_POLICY,
+    IAM_VIRTUAL_MFA_DEVICES,
+)
 from auditor.models import (
     AccessKeyStatus,
     CredentialReportUser,
     IAMAccountSummary,
     IAMCredentialReport,
+    IAMPasswordPolicy,
     VirtualMFADevice,
 )
 
@@ -138,6 +151,31 @@ def collect_virtual_mfa_devices(ctx: CollectContext) -> list[VirtualMFADevice]:
     ]
 
 
+# GetAccountPasswordPolicy's answer for an account that never set a policy.
+_NO_POLICY_SET = "NoSuchEntity"
+
+
+def collect_password_policy(ctx: CollectContext) -> IAMPasswordPolicy:
+    """The account's password policy; "none set" is an answer (IAM's default applies), any
+    other failure (AccessDenied) fails the dataset."""
+    answer = none_if_absent(
+        (_NO_POLICY_SET,), lambda: ctx.call(_SERVICE, "GetAccountPasswordPolicy")
+    )
+    if answer is None:
+        return IAMPasswordPolicy(present=False)
+    policy = answer["PasswordPolicy"]
+    return IAMPasswordPolicy(
+        present=True,
+        minimum_password_length=policy.get("MinimumPasswordLength"),
+        password_reuse_prevention=policy.get("PasswordReusePrevention"),
+        require_symbols=bool(policy.get("RequireSymbols")),
+        require_numbers=bool(policy.get("RequireNumbers")),
+        require_uppercase_characters=bool(policy.get("RequireUppercaseCharacters")),
+        require_lowercase_characters=bool(policy.get("RequireLowercaseCharacters")),
+        max_password_age=policy.get("MaxPasswordAge"),
+    )
+
+
 CREDENTIAL_REPORT = Collector(
     dataset=IAM_CREDENTIAL_REPORT,
     operations=(
@@ -159,4 +197,10 @@ VIRTUAL_MFA_DEVICES = Collector(
     dataset=IAM_VIRTUAL_MFA_DEVICES,
     operations=(Operation(_SERVICE, "ListVirtualMFADevices", "iam:ListVirtualMFADevices"),),
     collect=collect_virtual_mfa_devices,
+)
+
+PASSWORD_POLICY = Collector(
+    dataset=IAM_PASSWORD_POLICY,
+    operations=(Operation(_SERVICE, "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy"),),
+    collect=collect_password_policy,
 )

@@ -31,12 +31,15 @@ from auditor.models import (
     IAMAccountSummary,
     IAMAuthorizationDetails,
     IAMCredentialReport,
+    IAMPasswordPolicy,
     IAMPrincipal,
     ScopeSnapshot,
     Snapshot,
     VirtualMFADevice,
 )
 from checks.iam import (
+    iam_password_policy_min_length,
+    iam_password_policy_reuse_prevention,
     iam_policy_no_privilege_escalation,
     iam_role_trust_policy_restricted,
     iam_root_hardware_mfa,
@@ -736,3 +739,95 @@ def test_trust_check_errors_when_details_are_denied() -> None:
         "operation": "GetAccountAuthorizationDetails",
         "error_code": "AccessDenied",
     }
+
+
+# --- The account password policy ------------------------------------------------------------
+
+
+def password_scope(policy: IAMPasswordPolicy) -> ScopeSnapshot:
+    return global_scope(iam_password_policy=policy)
+
+
+STRICT = IAMPasswordPolicy(present=True, minimum_password_length=14, password_reuse_prevention=24)
+LAX = IAMPasswordPolicy(present=True, minimum_password_length=8, password_reuse_prevention=5)
+NO_POLICY = IAMPasswordPolicy(present=False)
+
+
+def test_password_policy_of_14_characters_passes_and_of_8_fails() -> None:
+    strict = only_verdict(iam_password_policy_min_length, password_scope(STRICT))
+    lax = only_verdict(iam_password_policy_min_length, password_scope(LAX))
+
+    assert strict.status is Status.PASS
+    assert strict.message == "The account's IAM password policy minimum length is 14 (at least 14)."
+    assert strict.resource.id == ACCOUNT
+    assert strict.resource.type == "AWS::::Account"
+    assert strict.evidence == {
+        "password_policy_present": True,
+        "minimum_password_length": 14,
+        "required": 14,
+    }
+    assert lax.status is Status.FAIL
+    assert lax.message == "The account's IAM password policy minimum length is 8, below 14."
+
+
+def test_password_reuse_of_24_passes_and_of_5_or_unset_fails() -> None:
+    strict = only_verdict(iam_password_policy_reuse_prevention, password_scope(STRICT))
+    lax = only_verdict(iam_password_policy_reuse_prevention, password_scope(LAX))
+    unset = only_verdict(
+        iam_password_policy_reuse_prevention,
+        password_scope(IAMPasswordPolicy(present=True, minimum_password_length=20)),
+    )
+
+    assert strict.status is Status.PASS
+    assert strict.evidence["password_reuse_prevention"] == 24
+    assert (lax.status, lax.message) == (
+        Status.FAIL,
+        "The account's IAM password policy reuse prevention is 5, below 24.",
+    )
+    assert unset.status is Status.FAIL
+    assert (
+        unset.message == "The account's IAM password policy reuse prevention is not set, below 24."
+    )
+    assert unset.evidence["password_reuse_prevention"] is None
+
+
+def test_an_account_without_a_password_policy_fails_both_checks() -> None:
+    length = only_verdict(iam_password_policy_min_length, password_scope(NO_POLICY))
+    reuse = only_verdict(iam_password_policy_reuse_prevention, password_scope(NO_POLICY))
+
+    assert (length.status, reuse.status) == (Status.FAIL, Status.FAIL)
+    assert length.message == (
+        "The account has no IAM password policy: IAM's default allows passwords of 8 characters."
+    )
+    assert reuse.message == (
+        "The account has no IAM password policy: IAM's default allows any previous password again."
+    )
+    assert length.evidence == {
+        "password_policy_present": False,
+        "minimum_password_length": None,
+        "required": 14,
+    }
+
+
+def test_password_policy_thresholds_follow_the_parameters() -> None:
+    [length] = run_check(
+        iam_password_policy_min_length, password_scope(LAX), minimum_password_length=8
+    )
+    [reuse] = run_check(
+        iam_password_policy_reuse_prevention, password_scope(LAX), password_reuse_prevention=6
+    )
+
+    assert length.status is Status.PASS
+    assert (reuse.status, reuse.evidence["required"]) == (Status.FAIL, 6)
+
+
+def test_password_policy_checks_error_when_the_read_is_denied() -> None:
+    denied = dataset_denied("iam", "GetAccountPasswordPolicy", region="global")
+
+    for check in (iam_password_policy_min_length, iam_password_policy_reuse_prevention):
+        [finding] = engine_findings(check, global_scope(iam_password_policy=denied))
+        assert finding.status is Status.ERROR, check.id
+        assert finding.evidence == {
+            "operation": "GetAccountPasswordPolicy",
+            "error_code": "AccessDenied",
+        }
