@@ -735,12 +735,34 @@ class IAMCredentialReport(Model):
     users: list[CredentialReportUser] = Field(default_factory=list)
 
 
+class RootCredentialsManagement(Model):
+    """Centralized root access as IAM ListOrganizationsFeatures tells it to this account.
+
+    Only the organization's management account (or IAM's delegated administrator) may ask: a
+    member account reads `readable` False and learns the answer from those accounts' reads in
+    the same scan (with --org). An account outside any organization reads no features."""
+
+    readable: bool
+    organization_id: str | None = None
+    enabled_features: list[str] = Field(default_factory=list)
+
+    @property
+    def centrally_managed(self) -> bool:
+        """Member accounts' root credentials can be removed, and their recovery is blocked."""
+        return "RootCredentialsManagement" in self.enabled_features
+
+
 class IAMAccountSummary(Model):
-    """What GetAccountSummary says about the root user of the account."""
+    """What GetAccountSummary says about the root user of the account, and whether its
+    organization manages root credentials centrally."""
 
     root_arn: str
     account_mfa_enabled: bool
     account_access_keys_present: bool
+    # None where the answer leaves AccountPasswordPresent out (older endpoints, emulators).
+    account_password_present: bool | None = None
+    # Read only for a root user with no MFA, no access keys and no password (None otherwise).
+    root_credentials_management: RootCredentialsManagement | CollectionError | None = None
 
 
 class IAMPasswordPolicy(Model):

@@ -30,6 +30,7 @@ from auditor.models import (
     IAMAccountSummary,
     IAMCredentialReport,
     IAMPasswordPolicy,
+    RootCredentialsManagement,
     VirtualMFADevice,
 )
 
@@ -128,13 +129,52 @@ def collect_credential_report(ctx: CollectContext) -> IAMCredentialReport:
     return parse_credential_report(answer["Content"], _utc(generated))
 
 
+# ListOrganizationsFeatures' answers that say something about the account rather than fail:
+# outside any organization, or in one where centralized root access cannot be on (IAM's
+# trusted access off, or consolidated billing only).
+_NO_ROOT_FEATURES = (
+    "OrganizationNotFoundException",
+    "ServiceAccessNotEnabledException",
+    "OrganizationNotInAllFeaturesModeException",
+)
+# A member account may not ask; the management account's answer (same scan) stands for it.
+_NOT_MANAGEMENT = "AccountNotManagementOrDelegatedAdministratorException"
+
+
+def _root_credentials_management(ctx: CollectContext) -> RootCredentialsManagement:
+    try:
+        answer = ctx.call(_SERVICE, "ListOrganizationsFeatures")
+    except CollectionFailure as failure:
+        code = failure.error.error_code
+        if code == _NOT_MANAGEMENT:
+            return RootCredentialsManagement(readable=False)
+        if code in _NO_ROOT_FEATURES:
+            return RootCredentialsManagement(readable=True)
+        raise
+    return RootCredentialsManagement(
+        readable=True,
+        organization_id=answer.get("OrganizationId"),
+        enabled_features=list(answer.get("EnabledFeatures", [])),
+    )
+
+
 def collect_account_summary(ctx: CollectContext) -> IAMAccountSummary:
     summary = ctx.call(_SERVICE, "GetAccountSummary")["SummaryMap"]
+    password = summary.get("AccountPasswordPresent")
+    # The MFA and access key flags are always in the map; a missing one fails the dataset.
+    mfa = int(summary["AccountMFAEnabled"]) == 1
+    keys = int(summary["AccountAccessKeysPresent"]) == 1
+    # Centralized root access only matters to a root user with no credentials at all, so it
+    # is asked only then; its failure is the root MFA check's alone.
+    bare = not mfa and not keys and password is not None and int(password) == 0
     return IAMAccountSummary(
         root_arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
-        # Both keys are always in the map; a missing one fails the dataset.
-        account_mfa_enabled=int(summary["AccountMFAEnabled"]) == 1,
-        account_access_keys_present=int(summary["AccountAccessKeysPresent"]) == 1,
+        account_mfa_enabled=mfa,
+        account_access_keys_present=keys,
+        account_password_present=None if password is None else int(password) == 1,
+        root_credentials_management=(
+            ctx.attempt(lambda: _root_credentials_management(ctx)) if bare else None
+        ),
     )
 
 
@@ -189,7 +229,10 @@ CREDENTIAL_REPORT = Collector(
 
 ACCOUNT_SUMMARY = Collector(
     dataset=IAM_ACCOUNT_SUMMARY,
-    operations=(Operation(_SERVICE, "GetAccountSummary", "iam:GetAccountSummary"),),
+    operations=(
+        Operation(_SERVICE, "GetAccountSummary", "iam:GetAccountSummary"),
+        Operation(_SERVICE, "ListOrganizationsFeatures", "iam:ListOrganizationsFeatures"),
+    ),
     collect=collect_account_summary,
 )
 

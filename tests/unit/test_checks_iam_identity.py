@@ -27,12 +27,14 @@ from auditor.engine import Evaluation
 from auditor.findings import Status
 from auditor.models import (
     AccessKeyStatus,
+    CollectionError,
     CredentialReportUser,
     IAMAccountSummary,
     IAMAuthorizationDetails,
     IAMCredentialReport,
     IAMPasswordPolicy,
     IAMPrincipal,
+    RootCredentialsManagement,
     ScopeSnapshot,
     Snapshot,
     VirtualMFADevice,
@@ -536,6 +538,128 @@ def test_root_without_mfa_fails_and_with_mfa_passes() -> None:
     assert (on.status, on.message) == (Status.PASS, "The root user has MFA enabled.")
     assert off.evidence == {"account_mfa_enabled": False}
     assert on.evidence == {"account_mfa_enabled": True}
+
+
+MANAGEMENT = "111122223333"
+CENTRAL = RootCredentialsManagement(
+    readable=True,
+    organization_id="o-a1b2c3d4e5",
+    enabled_features=["RootCredentialsManagement", "RootSessions"],
+)
+
+
+def bare_root(
+    management: RootCredentialsManagement | CollectionError | None, account: str = ACCOUNT
+) -> IAMAccountSummary:
+    """A root user with no MFA, no access keys and no password (AccountPasswordPresent 0)."""
+    return IAMAccountSummary(
+        root_arn=f"arn:aws:iam::{account}:root",
+        account_mfa_enabled=False,
+        account_access_keys_present=False,
+        account_password_present=False,
+        root_credentials_management=management,
+    )
+
+
+def org_findings(*summaries: tuple[str, IAMAccountSummary]) -> dict[str, Any]:
+    """iam_root_mfa_enabled over an --org snapshot of the given accounts' summaries."""
+    scopes = [
+        ScopeSnapshot(account_id=account, region="global", iam_account_summary=summary)
+        for account, summary in summaries
+    ]
+    snapshot = Snapshot(
+        tool_version="test",
+        collected_at=GENERATED,
+        accounts=[a for a, _ in summaries],
+        regions=["global"],
+        scopes=scopes,
+        organization_accounts=sorted(a for a, _ in summaries),
+    )
+    return {f.account_id: f for f in Evaluation(snapshot, [iam_root_mfa_enabled]).findings}
+
+
+def test_bare_root_passes_where_the_organization_manages_root_credentials_centrally() -> None:
+    member = bare_root(RootCredentialsManagement(readable=False))
+    management = bare_root(CENTRAL, MANAGEMENT).model_copy(
+        update={"account_mfa_enabled": True, "account_password_present": True}
+    )
+
+    found = org_findings((ACCOUNT, member), (MANAGEMENT, management))
+
+    assert found[ACCOUNT].status is Status.PASS
+    assert found[ACCOUNT].message == (
+        "The root user has no password, no access keys and no MFA to need: its organization "
+        f"manages root credentials centrally (read in account {MANAGEMENT}), so none can be set "
+        "or recovered in this account."
+    )
+    assert found[ACCOUNT].evidence == {
+        "account_mfa_enabled": False,
+        "account_password_present": False,
+        "root_credentials_management": ["RootCredentialsManagement", "RootSessions"],
+        "read_in_account": MANAGEMENT,
+    }
+    assert found[MANAGEMENT].status is Status.PASS
+    assert found[MANAGEMENT].message == "The root user has MFA enabled."
+
+
+def test_bare_root_fails_where_no_organization_manages_root_credentials() -> None:
+    standalone = only_verdict(
+        iam_root_mfa_enabled,
+        global_scope(iam_account_summary=bare_root(RootCredentialsManagement(readable=True))),
+    )
+    without_feature = RootCredentialsManagement(
+        readable=True, organization_id="o-a1b2c3d4e5", enabled_features=["RootSessions"]
+    )
+    member = org_findings(
+        (ACCOUNT, bare_root(RootCredentialsManagement(readable=False))),
+        (MANAGEMENT, bare_root(without_feature, MANAGEMENT)),
+    )[ACCOUNT]
+
+    assert standalone.status is Status.FAIL
+    assert standalone.message == (
+        "The root user has no password and no access keys now, but no organization manages its "
+        "root credentials centrally: whoever controls the account's email address can recover "
+        "a password and sign in without MFA."
+    )
+    assert member.status is Status.FAIL
+    assert f"(read in account {MANAGEMENT})" in member.message
+    assert member.evidence["root_credentials_management"] == ["RootSessions"]
+
+
+def test_bare_member_root_fails_when_the_management_account_was_not_read() -> None:
+    verdict = only_verdict(
+        iam_root_mfa_enabled,
+        global_scope(iam_account_summary=bare_root(RootCredentialsManagement(readable=False))),
+    )
+
+    assert verdict.status is Status.FAIL
+    assert "known only to the management account, which this scan did not read" in (verdict.message)
+    assert verdict.evidence["root_credentials_management"] == "unknown"
+
+
+def test_bare_root_errors_when_the_organization_features_read_failed() -> None:
+    denied = dataset_denied("iam", "ListOrganizationsFeatures", region="global")
+
+    [failed] = engine_findings(
+        iam_root_mfa_enabled, global_scope(iam_account_summary=bare_root(denied))
+    )
+    [old] = engine_findings(iam_root_mfa_enabled, global_scope(iam_account_summary=bare_root(None)))
+
+    assert failed.status is Status.ERROR
+    assert failed.evidence == {
+        "operation": "ListOrganizationsFeatures",
+        "error_code": "AccessDenied",
+    }
+    assert old.status is Status.ERROR
+    assert old.evidence["error_code"] == "NotCollected"
+
+
+def test_root_with_a_password_and_no_mfa_fails_whatever_the_organization() -> None:
+    summary = bare_root(CENTRAL).model_copy(update={"account_password_present": True})
+
+    verdict = only_verdict(iam_root_mfa_enabled, global_scope(iam_account_summary=summary))
+
+    assert (verdict.status, verdict.message) == (Status.FAIL, "The root user has no MFA.")
 
 
 def test_root_virtual_mfa_fails_hardware_check_by_its_user_whatever_its_name() -> None:
