@@ -179,10 +179,12 @@ class Scope:
         parameters: CheckParameters | None = None,
         account: ScopeSnapshot | None = None,
         own_accounts: Iterable[str] = (),
+        peers: Mapping[str, ScopeSnapshot] | None = None,
     ) -> None:
         self._snapshot = snapshot
         self._account = account
         self._own_accounts = frozenset(own_accounts)
+        self._peers = dict(peers or {})
         self._declared = frozenset(declared)
         self._parameters = parameters
 
@@ -210,6 +212,22 @@ class Scope:
             raise DatasetNotDeclared(f"dataset {dataset.name!r} is not available in this scope")
         result: T = value
         return result
+
+    def organization_reads(self, dataset: Dataset[T]) -> dict[str, T]:
+        """A global dataset as the organization's other accounts in this snapshot read it
+        (with --org), by account id: what only the management account may ask answers for
+        its members. Failed reads, and accounts this snapshot (or shard) lacks, are left out."""
+        if dataset.name not in self._declared:
+            raise DatasetNotDeclared(f"dataset {dataset.name!r} read but not declared")
+        if dataset.scope != "global":
+            raise ValueError(f"dataset {dataset.name!r} is not account-wide")
+        reads: dict[str, T] = {}
+        for account_id, peer in sorted(self._peers.items()):
+            value = getattr(peer, dataset.name)
+            usable = value is not None and not isinstance(value, CollectionError)
+            if account_id != self.account_id and usable:
+                reads[account_id] = value
+        return reads
 
     def parameters(self, model: type[P]) -> P:
         """This run's parameters, typed as the check's own model."""

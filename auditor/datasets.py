@@ -23,6 +23,7 @@ from auditor.models import (
     IAMAccountSummary,
     IAMAuthorizationDetails,
     IAMCredentialReport,
+    IAMPasswordPolicy,
     KMSKey,
     LambdaFunction,
     LoadBalancer,
@@ -112,6 +113,7 @@ IAM_CREDENTIAL_REPORT: Dataset[IAMCredentialReport] = Dataset(
     "iam_credential_report", "iam", "global"
 )
 IAM_ACCOUNT_SUMMARY: Dataset[IAMAccountSummary] = Dataset("iam_account_summary", "iam", "global")
+IAM_PASSWORD_POLICY: Dataset[IAMPasswordPolicy] = Dataset("iam_password_policy", "iam", "global")
 IAM_VIRTUAL_MFA_DEVICES: Dataset[list[VirtualMFADevice]] = Dataset(
     "iam_virtual_mfa_devices", "iam", "global"
 )
@@ -161,6 +163,7 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         ELASTICACHE_CACHE_CLUSTERS,
         IAM_CREDENTIAL_REPORT,
         IAM_ACCOUNT_SUMMARY,
+        IAM_PASSWORD_POLICY,
         IAM_VIRTUAL_MFA_DEVICES,
         S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
         SNS_TOPICS,

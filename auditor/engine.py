@@ -83,14 +83,14 @@ def _verdicts(
     account: ScopeSnapshot | None,
     parameters: CheckParameters,
     own_accounts: frozenset[str] = frozenset(),
+    peers: Mapping[str, ScopeSnapshot] | None = None,
 ) -> list[Verdict]:
     blocking = _blocking_error(check, scope, account)
     if blocking is not None:
         return [unreadable(_scope_resource(scope), blocking)]
     try:
-        verdicts = list(
-            check.run(Scope(scope, check.metadata.datasets, parameters, account, own_accounts))
-        )
+        run = Scope(scope, check.metadata.datasets, parameters, account, own_accounts, peers)
+        verdicts = list(check.run(run))
     except Exception as exc:  # a broken check must report ERROR, not vanish
         log.exception("check %s failed", check.id)
         return [unreadable(_scope_resource(scope), _check_failure(check, scope, exc))]
@@ -160,6 +160,8 @@ class Evaluation:
         self._parameters: dict[str, CheckParameters] = {}
         accounts = {s.account_id: s for s in snapshot.scopes if s.region == GLOBAL_REGION}
         own_accounts = frozenset(snapshot.organization_accounts)
+        # The organization's accounts' global scopes, for what only one of them can read.
+        peers = {a: accounts[a] for a in sorted(own_accounts) if a in accounts}
         for check in self.checks:
             configured = parameters.get(check.id) or check.configure()
             self._parameters[check.id] = configured
@@ -167,7 +169,8 @@ class Evaluation:
                 if not _applies(check, scope):
                     continue
                 account = accounts.get(scope.account_id)
-                for verdict in _verdicts(check, scope, account, configured, own_accounts):
+                verdicts = _verdicts(check, scope, account, configured, own_accounts, peers)
+                for verdict in verdicts:
                     self.findings.append(_finding(check, scope, verdict))
                     if verdict.error is not None:
                         self._errors.setdefault(verdict.error.key, verdict.error)

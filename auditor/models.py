@@ -780,12 +780,51 @@ class IAMCredentialReport(Model):
     users: list[CredentialReportUser] = Field(default_factory=list)
 
 
+class RootCredentialsManagement(Model):
+    """Centralized root access as IAM ListOrganizationsFeatures tells it to this account.
+
+    Only the organization's management account (or IAM's delegated administrator) may ask: a
+    member account reads `readable` False and learns the answer from those accounts' reads in
+    the same scan (with --org). An account outside any organization reads no features."""
+
+    readable: bool
+    organization_id: str | None = None
+    enabled_features: list[str] = Field(default_factory=list)
+
+    @property
+    def centrally_managed(self) -> bool:
+        """Member accounts' root credentials can be removed, and their recovery is blocked."""
+        return "RootCredentialsManagement" in self.enabled_features
+
+
 class IAMAccountSummary(Model):
-    """What GetAccountSummary says about the root user of the account."""
+    """What GetAccountSummary says about the root user of the account, and whether its
+    organization manages root credentials centrally."""
 
     root_arn: str
     account_mfa_enabled: bool
     account_access_keys_present: bool
+    # None where the answer leaves AccountPasswordPresent out (older endpoints, emulators).
+    account_password_present: bool | None = None
+    # Read only for a root user with no MFA, no access keys and no password (None otherwise).
+    root_credentials_management: RootCredentialsManagement | CollectionError | None = None
+
+
+class IAMPasswordPolicy(Model):
+    """The account's IAM password policy (GetAccountPasswordPolicy). An account that never set
+    one has none (`present` False), and IAM's default applies: 8 characters of three kinds,
+    any password reused."""
+
+    present: bool
+    minimum_password_length: int | None = None
+    password_reuse_prevention: int | None = Field(
+        default=None, description="How many previous passwords a user may not reuse."
+    )
+    require_symbols: bool = False
+    require_numbers: bool = False
+    require_uppercase_characters: bool = False
+    require_lowercase_characters: bool = False
+    max_password_age: int | None = None
 
 
 class VirtualMFADevice(Model):
@@ -947,6 +986,7 @@ class ScopeSnapshot(Model):
     elasticache_cache_clusters: list[ElastiCacheCluster] | CollectionError | None = None
     iam_credential_report: IAMCredentialReport | CollectionError | None = None
     iam_account_summary: IAMAccountSummary | CollectionError | None = None
+    iam_password_policy: IAMPasswordPolicy | CollectionError | None = None
     iam_virtual_mfa_devices: list[VirtualMFADevice] | CollectionError | None = None
     s3_account_public_access_block: AccountPublicAccessBlock | CollectionError | None = None
     sns_topics: list[SNSTopic] | CollectionError | None = None

@@ -1,6 +1,7 @@
 """IAM credential collectors: the credential report (passwords, MFA and access keys of every
-user and of the root user), the account summary's root flags, and the assigned virtual MFA
-devices that tell a root user's virtual MFA from a hardware one."""
+user and of the root user), the account summary's root flags, the assigned virtual MFA
+devices that tell a root user's virtual MFA from a hardware one, and the account password
+policy."""
 
 from __future__ import annotations
 
@@ -10,13 +11,26 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from auditor.collectors.base import CollectContext, CollectionFailure, Collector, Operation
-from auditor.datasets import IAM_ACCOUNT_SUMMARY, IAM_CREDENTIAL_REPORT, IAM_VIRTUAL_MFA_DEVICES
+from auditor.collectors.base import (
+    CollectContext,
+    CollectionFailure,
+    Collector,
+    Operation,
+    none_if_absent,
+)
+from auditor.datasets import (
+    IAM_ACCOUNT_SUMMARY,
+    IAM_CREDENTIAL_REPORT,
+    IAM_PASSWORD_POLICY,
+    IAM_VIRTUAL_MFA_DEVICES,
+)
 from auditor.models import (
     AccessKeyStatus,
     CredentialReportUser,
     IAMAccountSummary,
     IAMCredentialReport,
+    IAMPasswordPolicy,
+    RootCredentialsManagement,
     VirtualMFADevice,
 )
 
@@ -115,13 +129,52 @@ def collect_credential_report(ctx: CollectContext) -> IAMCredentialReport:
     return parse_credential_report(answer["Content"], _utc(generated))
 
 
+# ListOrganizationsFeatures' answers that say something about the account rather than fail:
+# outside any organization, or in one where centralized root access cannot be on (IAM's
+# trusted access off, or consolidated billing only).
+_NO_ROOT_FEATURES = (
+    "OrganizationNotFoundException",
+    "ServiceAccessNotEnabledException",
+    "OrganizationNotInAllFeaturesModeException",
+)
+# A member account may not ask; the management account's answer (same scan) stands for it.
+_NOT_MANAGEMENT = "AccountNotManagementOrDelegatedAdministratorException"
+
+
+def _root_credentials_management(ctx: CollectContext) -> RootCredentialsManagement:
+    try:
+        answer = ctx.call(_SERVICE, "ListOrganizationsFeatures")
+    except CollectionFailure as failure:
+        code = failure.error.error_code
+        if code == _NOT_MANAGEMENT:
+            return RootCredentialsManagement(readable=False)
+        if code in _NO_ROOT_FEATURES:
+            return RootCredentialsManagement(readable=True)
+        raise
+    return RootCredentialsManagement(
+        readable=True,
+        organization_id=answer.get("OrganizationId"),
+        enabled_features=list(answer.get("EnabledFeatures", [])),
+    )
+
+
 def collect_account_summary(ctx: CollectContext) -> IAMAccountSummary:
     summary = ctx.call(_SERVICE, "GetAccountSummary")["SummaryMap"]
+    password = summary.get("AccountPasswordPresent")
+    # The MFA and access key flags are always in the map; a missing one fails the dataset.
+    mfa = int(summary["AccountMFAEnabled"]) == 1
+    keys = int(summary["AccountAccessKeysPresent"]) == 1
+    # Centralized root access only matters to a root user with no credentials at all, so it
+    # is asked only then; its failure is the root MFA check's alone.
+    bare = not mfa and not keys and password is not None and int(password) == 0
     return IAMAccountSummary(
         root_arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
-        # Both keys are always in the map; a missing one fails the dataset.
-        account_mfa_enabled=int(summary["AccountMFAEnabled"]) == 1,
-        account_access_keys_present=int(summary["AccountAccessKeysPresent"]) == 1,
+        account_mfa_enabled=mfa,
+        account_access_keys_present=keys,
+        account_password_present=None if password is None else int(password) == 1,
+        root_credentials_management=(
+            ctx.attempt(lambda: _root_credentials_management(ctx)) if bare else None
+        ),
     )
 
 
@@ -138,6 +191,31 @@ def collect_virtual_mfa_devices(ctx: CollectContext) -> list[VirtualMFADevice]:
     ]
 
 
+# GetAccountPasswordPolicy's answer for an account that never set a policy.
+_NO_POLICY_SET = "NoSuchEntity"
+
+
+def collect_password_policy(ctx: CollectContext) -> IAMPasswordPolicy:
+    """The account's password policy; "none set" is an answer (IAM's default applies), any
+    other failure (AccessDenied) fails the dataset."""
+    answer = none_if_absent(
+        (_NO_POLICY_SET,), lambda: ctx.call(_SERVICE, "GetAccountPasswordPolicy")
+    )
+    if answer is None:
+        return IAMPasswordPolicy(present=False)
+    policy = answer["PasswordPolicy"]
+    return IAMPasswordPolicy(
+        present=True,
+        minimum_password_length=policy.get("MinimumPasswordLength"),
+        password_reuse_prevention=policy.get("PasswordReusePrevention"),
+        require_symbols=bool(policy.get("RequireSymbols")),
+        require_numbers=bool(policy.get("RequireNumbers")),
+        require_uppercase_characters=bool(policy.get("RequireUppercaseCharacters")),
+        require_lowercase_characters=bool(policy.get("RequireLowercaseCharacters")),
+        max_password_age=policy.get("MaxPasswordAge"),
+    )
+
+
 CREDENTIAL_REPORT = Collector(
     dataset=IAM_CREDENTIAL_REPORT,
     operations=(
@@ -151,7 +229,10 @@ CREDENTIAL_REPORT = Collector(
 
 ACCOUNT_SUMMARY = Collector(
     dataset=IAM_ACCOUNT_SUMMARY,
-    operations=(Operation(_SERVICE, "GetAccountSummary", "iam:GetAccountSummary"),),
+    operations=(
+        Operation(_SERVICE, "GetAccountSummary", "iam:GetAccountSummary"),
+        Operation(_SERVICE, "ListOrganizationsFeatures", "iam:ListOrganizationsFeatures"),
+    ),
     collect=collect_account_summary,
 )
 
@@ -159,4 +240,10 @@ VIRTUAL_MFA_DEVICES = Collector(
     dataset=IAM_VIRTUAL_MFA_DEVICES,
     operations=(Operation(_SERVICE, "ListVirtualMFADevices", "iam:ListVirtualMFADevices"),),
     collect=collect_virtual_mfa_devices,
+)
+
+PASSWORD_POLICY = Collector(
+    dataset=IAM_PASSWORD_POLICY,
+    operations=(Operation(_SERVICE, "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy"),),
+    collect=collect_password_policy,
 )

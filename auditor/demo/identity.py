@@ -1,7 +1,8 @@
 """Seeds the identity side of the demo account beyond its policies: an editor who signs in with
 MFA and gets permissions from a group, a support agent with a bare console password, a release
-policy that can pass roles to new Lambda functions, and two partner roles, one behind an
-external ID and one without.
+policy that can pass roles to new Lambda functions, two partner roles, one behind an
+external ID and one without, and a password policy as CIS asks for it (the sandbox member
+account has none).
 
 Runs after the core IAM estate (`content-editors` exists). The root user's MFA and access keys
 (one root user per account) and a stale key are in `organization.py`: moto cannot create them,
@@ -79,9 +80,22 @@ def _seed_partner_roles(iam: Any) -> None:
     )
 
 
+def _seed_password_policy(iam: Any) -> None:
+    iam.update_account_password_policy(
+        MinimumPasswordLength=14,
+        PasswordReusePrevention=24,
+        RequireSymbols=True,
+        RequireNumbers=True,
+        RequireUppercaseCharacters=True,
+        RequireLowercaseCharacters=True,
+        AllowUsersToChangePassword=True,
+    )
+
+
 def seed_identity(client: ClientFactory) -> None:
     """Create the identity examples in the account (IAM is global; calls go to us-east-1)."""
     iam = client("iam", US)
+    _seed_password_policy(iam)
     _seed_users(iam)
     _seed_release_policy(iam)
     _seed_partner_roles(iam)

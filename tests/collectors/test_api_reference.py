@@ -14,7 +14,13 @@ from typing import Any
 from unittest import mock
 
 from auditor.checkapi import Check, Scope, Verdict
-from auditor.models import CollectionError, IAMAccountSummary, ScopeSnapshot
+from auditor.models import (
+    CollectionError,
+    IAMAccountSummary,
+    IAMPasswordPolicy,
+    RootCredentialsManagement,
+    ScopeSnapshot,
+)
 from auditor.registry import load_collectors
 from checks.cloudtrail import cloudtrail_multi_region_enabled
 from checks.cloudwatch import cloudwatch_alarm_has_action
@@ -316,6 +322,51 @@ def test_account_summary_from_botocores_example() -> None:
     assert summary is not None and not isinstance(summary, CollectionError)
     assert (summary.account_mfa_enabled, summary.account_access_keys_present) == (False, True)
     assert summary.root_arn == "arn:aws:iam::123456789012:root"
+
+
+def test_a_bare_member_root_reads_organization_features_as_not_its_to_read() -> None:
+    summary = replay("iam_account_summary_bare_root_member").iam_account_summary
+
+    assert isinstance(summary, IAMAccountSummary)
+    assert (summary.account_mfa_enabled, summary.account_access_keys_present) == (False, False)
+    assert summary.account_password_present is False
+    assert summary.root_credentials_management == RootCredentialsManagement(readable=False)
+
+
+def test_a_bare_root_reads_the_organization_features_where_it_may() -> None:
+    summary = replay("iam_account_summary_bare_root_management").iam_account_summary
+
+    assert isinstance(summary, IAMAccountSummary)
+    management = summary.root_credentials_management
+    assert management == RootCredentialsManagement(
+        readable=True,
+        organization_id="o-aa111bb222",
+        enabled_features=["RootCredentialsManagement", "RootSessions"],
+    )
+    assert management.centrally_managed is True
+
+
+def test_a_root_with_credentials_is_not_asked_about_organization_features() -> None:
+    # botocore's example: root access keys present, so ListOrganizationsFeatures is not sent
+    # (replay fails on an unqueued call).
+    summary = replay("iam_account_summary").iam_account_summary
+
+    assert isinstance(summary, IAMAccountSummary)
+    assert summary.account_password_present is None
+    assert summary.root_credentials_management is None
+
+
+def test_password_policy_from_botocores_example() -> None:
+    policy = replay("iam_password_policy").iam_password_policy
+
+    assert policy == IAMPasswordPolicy(
+        present=True,
+        minimum_password_length=8,
+        password_reuse_prevention=12,
+        require_symbols=True,
+        require_numbers=True,
+        max_password_age=90,
+    )
 
 
 # --- Lambda, ELBv2, Auto Scaling, EC2 (botocore's examples-1.json, unchanged) --------------------

@@ -1,6 +1,6 @@
 """The IAM credential collectors against moto (credential report, account summary, virtual MFA
-devices), and through botocore's Stubber where moto cannot answer as AWS does: a report still
-being generated, and the root user's row (moto's report has none)."""
+devices, password policy), and through botocore's Stubber where moto cannot answer as AWS
+does: a report still being generated, and the root user's row (moto's report has none)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,19 @@ from auditor.models import (
     CollectionError,
     IAMAccountSummary,
     IAMCredentialReport,
+    IAMPasswordPolicy,
     VirtualMFADevice,
 )
 from auditor.session import ClientPool
 
 from .conftest import ACCOUNT, FaultyPool, collect_scopes
 
-DATASETS = ("iam_credential_report", "iam_account_summary", "iam_virtual_mfa_devices")
+DATASETS = (
+    "iam_credential_report",
+    "iam_account_summary",
+    "iam_virtual_mfa_devices",
+    "iam_password_policy",
+)
 MFA_CODES = {"AuthenticationCode1": "123456", "AuthenticationCode2": "654321"}
 
 # The columns and values the IAM User Guide ("Getting credential reports", report format)
@@ -196,6 +202,7 @@ def test_malformed_report_date_fails_the_dataset(aws: boto3.session.Session) -> 
         ("GetCredentialReport", "iam_credential_report"),
         ("GetAccountSummary", "iam_account_summary"),
         ("ListVirtualMFADevices", "iam_virtual_mfa_devices"),
+        ("GetAccountPasswordPolicy", "iam_password_policy"),
     ],
 )
 def test_denied_read_is_a_dataset_error(
@@ -224,4 +231,39 @@ def test_collectors_send_only_their_declared_operations(aws: boto3.session.Sessi
         "iam:GetCredentialReport",
         "iam:GetAccountSummary",
         "iam:ListVirtualMFADevices",
+        "iam:GetAccountPasswordPolicy",
     }
+
+
+def test_password_policy_is_read_with_its_settings(aws: boto3.session.Session) -> None:
+    aws.client("iam").update_account_password_policy(
+        MinimumPasswordLength=16,
+        PasswordReusePrevention=24,
+        RequireSymbols=True,
+        RequireNumbers=True,
+        MaxPasswordAge=90,
+    )
+
+    scope = collect_scopes(aws, ["iam_password_policy"], regions=("us-east-1",))["global"]
+
+    assert scope.iam_password_policy == IAMPasswordPolicy(
+        present=True,
+        minimum_password_length=16,
+        password_reuse_prevention=24,
+        require_symbols=True,
+        require_numbers=True,
+        require_uppercase_characters=False,
+        require_lowercase_characters=False,
+        max_password_age=90,
+    )
+
+
+def test_an_account_without_a_password_policy_reads_as_none_set_not_an_error(
+    aws: boto3.session.Session,
+) -> None:
+    """GetAccountPasswordPolicy answers NoSuchEntity (HTTP 404) when no policy was ever set:
+    an answer about the account, not a gap in the scan."""
+    scope = collect_scopes(aws, ["iam_password_policy"], regions=("us-east-1",))["global"]
+
+    assert scope.errors == []
+    assert scope.iam_password_policy == IAMPasswordPolicy(present=False)

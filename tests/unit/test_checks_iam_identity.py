@@ -27,16 +27,21 @@ from auditor.engine import Evaluation
 from auditor.findings import Status
 from auditor.models import (
     AccessKeyStatus,
+    CollectionError,
     CredentialReportUser,
     IAMAccountSummary,
     IAMAuthorizationDetails,
     IAMCredentialReport,
+    IAMPasswordPolicy,
     IAMPrincipal,
+    RootCredentialsManagement,
     ScopeSnapshot,
     Snapshot,
     VirtualMFADevice,
 )
 from checks.iam import (
+    iam_password_policy_min_length,
+    iam_password_policy_reuse_prevention,
     iam_policy_no_privilege_escalation,
     iam_role_trust_policy_restricted,
     iam_root_hardware_mfa,
@@ -535,6 +540,128 @@ def test_root_without_mfa_fails_and_with_mfa_passes() -> None:
     assert on.evidence == {"account_mfa_enabled": True}
 
 
+MANAGEMENT = "111122223333"
+CENTRAL = RootCredentialsManagement(
+    readable=True,
+    organization_id="o-a1b2c3d4e5",
+    enabled_features=["RootCredentialsManagement", "RootSessions"],
+)
+
+
+def bare_root(
+    management: RootCredentialsManagement | CollectionError | None, account: str = ACCOUNT
+) -> IAMAccountSummary:
+    """A root user with no MFA, no access keys and no password (AccountPasswordPresent 0)."""
+    return IAMAccountSummary(
+        root_arn=f"arn:aws:iam::{account}:root",
+        account_mfa_enabled=False,
+        account_access_keys_present=False,
+        account_password_present=False,
+        root_credentials_management=management,
+    )
+
+
+def org_findings(*summaries: tuple[str, IAMAccountSummary]) -> dict[str, Any]:
+    """iam_root_mfa_enabled over an --org snapshot of the given accounts' summaries."""
+    scopes = [
+        ScopeSnapshot(account_id=account, region="global", iam_account_summary=summary)
+        for account, summary in summaries
+    ]
+    snapshot = Snapshot(
+        tool_version="test",
+        collected_at=GENERATED,
+        accounts=[a for a, _ in summaries],
+        regions=["global"],
+        scopes=scopes,
+        organization_accounts=sorted(a for a, _ in summaries),
+    )
+    return {f.account_id: f for f in Evaluation(snapshot, [iam_root_mfa_enabled]).findings}
+
+
+def test_bare_root_passes_where_the_organization_manages_root_credentials_centrally() -> None:
+    member = bare_root(RootCredentialsManagement(readable=False))
+    management = bare_root(CENTRAL, MANAGEMENT).model_copy(
+        update={"account_mfa_enabled": True, "account_password_present": True}
+    )
+
+    found = org_findings((ACCOUNT, member), (MANAGEMENT, management))
+
+    assert found[ACCOUNT].status is Status.PASS
+    assert found[ACCOUNT].message == (
+        "The root user has no password, no access keys and no MFA to need: its organization "
+        f"manages root credentials centrally (read in account {MANAGEMENT}), so none can be set "
+        "or recovered in this account."
+    )
+    assert found[ACCOUNT].evidence == {
+        "account_mfa_enabled": False,
+        "account_password_present": False,
+        "root_credentials_management": ["RootCredentialsManagement", "RootSessions"],
+        "read_in_account": MANAGEMENT,
+    }
+    assert found[MANAGEMENT].status is Status.PASS
+    assert found[MANAGEMENT].message == "The root user has MFA enabled."
+
+
+def test_bare_root_fails_where_no_organization_manages_root_credentials() -> None:
+    standalone = only_verdict(
+        iam_root_mfa_enabled,
+        global_scope(iam_account_summary=bare_root(RootCredentialsManagement(readable=True))),
+    )
+    without_feature = RootCredentialsManagement(
+        readable=True, organization_id="o-a1b2c3d4e5", enabled_features=["RootSessions"]
+    )
+    member = org_findings(
+        (ACCOUNT, bare_root(RootCredentialsManagement(readable=False))),
+        (MANAGEMENT, bare_root(without_feature, MANAGEMENT)),
+    )[ACCOUNT]
+
+    assert standalone.status is Status.FAIL
+    assert standalone.message == (
+        "The root user has no password and no access keys now, but no organization manages its "
+        "root credentials centrally: whoever controls the account's email address can recover "
+        "a password and sign in without MFA."
+    )
+    assert member.status is Status.FAIL
+    assert f"(read in account {MANAGEMENT})" in member.message
+    assert member.evidence["root_credentials_management"] == ["RootSessions"]
+
+
+def test_bare_member_root_fails_when_the_management_account_was_not_read() -> None:
+    verdict = only_verdict(
+        iam_root_mfa_enabled,
+        global_scope(iam_account_summary=bare_root(RootCredentialsManagement(readable=False))),
+    )
+
+    assert verdict.status is Status.FAIL
+    assert "known only to the management account, which this scan did not read" in (verdict.message)
+    assert verdict.evidence["root_credentials_management"] == "unknown"
+
+
+def test_bare_root_errors_when_the_organization_features_read_failed() -> None:
+    denied = dataset_denied("iam", "ListOrganizationsFeatures", region="global")
+
+    [failed] = engine_findings(
+        iam_root_mfa_enabled, global_scope(iam_account_summary=bare_root(denied))
+    )
+    [old] = engine_findings(iam_root_mfa_enabled, global_scope(iam_account_summary=bare_root(None)))
+
+    assert failed.status is Status.ERROR
+    assert failed.evidence == {
+        "operation": "ListOrganizationsFeatures",
+        "error_code": "AccessDenied",
+    }
+    assert old.status is Status.ERROR
+    assert old.evidence["error_code"] == "NotCollected"
+
+
+def test_root_with_a_password_and_no_mfa_fails_whatever_the_organization() -> None:
+    summary = bare_root(CENTRAL).model_copy(update={"account_password_present": True})
+
+    verdict = only_verdict(iam_root_mfa_enabled, global_scope(iam_account_summary=summary))
+
+    assert (verdict.status, verdict.message) == (Status.FAIL, "The root user has no MFA.")
+
+
 def test_root_virtual_mfa_fails_hardware_check_by_its_user_whatever_its_name() -> None:
     for name in ("root-account-mfa-device", "phone"):
         device = VirtualMFADevice(
@@ -736,3 +863,95 @@ def test_trust_check_errors_when_details_are_denied() -> None:
         "operation": "GetAccountAuthorizationDetails",
         "error_code": "AccessDenied",
     }
+
+
+# --- The account password policy ------------------------------------------------------------
+
+
+def password_scope(policy: IAMPasswordPolicy) -> ScopeSnapshot:
+    return global_scope(iam_password_policy=policy)
+
+
+STRICT = IAMPasswordPolicy(present=True, minimum_password_length=14, password_reuse_prevention=24)
+LAX = IAMPasswordPolicy(present=True, minimum_password_length=8, password_reuse_prevention=5)
+NO_POLICY = IAMPasswordPolicy(present=False)
+
+
+def test_password_policy_of_14_characters_passes_and_of_8_fails() -> None:
+    strict = only_verdict(iam_password_policy_min_length, password_scope(STRICT))
+    lax = only_verdict(iam_password_policy_min_length, password_scope(LAX))
+
+    assert strict.status is Status.PASS
+    assert strict.message == "The account's IAM password policy minimum length is 14 (at least 14)."
+    assert strict.resource.id == ACCOUNT
+    assert strict.resource.type == "AWS::::Account"
+    assert strict.evidence == {
+        "password_policy_present": True,
+        "minimum_password_length": 14,
+        "required": 14,
+    }
+    assert lax.status is Status.FAIL
+    assert lax.message == "The account's IAM password policy minimum length is 8, below 14."
+
+
+def test_password_reuse_of_24_passes_and_of_5_or_unset_fails() -> None:
+    strict = only_verdict(iam_password_policy_reuse_prevention, password_scope(STRICT))
+    lax = only_verdict(iam_password_policy_reuse_prevention, password_scope(LAX))
+    unset = only_verdict(
+        iam_password_policy_reuse_prevention,
+        password_scope(IAMPasswordPolicy(present=True, minimum_password_length=20)),
+    )
+
+    assert strict.status is Status.PASS
+    assert strict.evidence["password_reuse_prevention"] == 24
+    assert (lax.status, lax.message) == (
+        Status.FAIL,
+        "The account's IAM password policy reuse prevention is 5, below 24.",
+    )
+    assert unset.status is Status.FAIL
+    assert (
+        unset.message == "The account's IAM password policy reuse prevention is not set, below 24."
+    )
+    assert unset.evidence["password_reuse_prevention"] is None
+
+
+def test_an_account_without_a_password_policy_fails_both_checks() -> None:
+    length = only_verdict(iam_password_policy_min_length, password_scope(NO_POLICY))
+    reuse = only_verdict(iam_password_policy_reuse_prevention, password_scope(NO_POLICY))
+
+    assert (length.status, reuse.status) == (Status.FAIL, Status.FAIL)
+    assert length.message == (
+        "The account has no IAM password policy: IAM's default allows passwords of 8 characters."
+    )
+    assert reuse.message == (
+        "The account has no IAM password policy: IAM's default allows any previous password again."
+    )
+    assert length.evidence == {
+        "password_policy_present": False,
+        "minimum_password_length": None,
+        "required": 14,
+    }
+
+
+def test_password_policy_thresholds_follow_the_parameters() -> None:
+    [length] = run_check(
+        iam_password_policy_min_length, password_scope(LAX), minimum_password_length=8
+    )
+    [reuse] = run_check(
+        iam_password_policy_reuse_prevention, password_scope(LAX), password_reuse_prevention=6
+    )
+
+    assert length.status is Status.PASS
+    assert (reuse.status, reuse.evidence["required"]) == (Status.FAIL, 6)
+
+
+def test_password_policy_checks_error_when_the_read_is_denied() -> None:
+    denied = dataset_denied("iam", "GetAccountPasswordPolicy", region="global")
+
+    for check in (iam_password_policy_min_length, iam_password_policy_reuse_prevention):
+        [finding] = engine_findings(check, global_scope(iam_password_policy=denied))
+        assert finding.status is Status.ERROR, check.id
+        assert finding.evidence == {
+            "operation": "GetAccountPasswordPolicy",
+            "error_code": "AccessDenied",
+        }
