@@ -791,7 +791,8 @@ def schema() -> None:
     click.echo(json.dumps(Report.model_json_schema(), indent=2))
 
 
-@main.command()
+# The sample organization fails on purpose: the demo gates its exit code only when asked to.
+@main.command(context_settings={"default_map": {"fail_on": "none"}})
 @report_options
 @baseline_option
 def demo(
@@ -803,26 +804,39 @@ def demo(
     quiet: bool,
     baseline: Path | None,
 ) -> None:
-    """Scan a built-in sample account (an in-process moto server) and write the reports.
+    """Scan a built-in sample organization (an in-process moto server) and write the reports.
 
-    Exits 0 once the reports are written: the sample account fails on purpose.
+    Exits 0 once the reports are written, unless --fail-on or --fail-on-new is given: then
+    with the exit code a scan of the same findings would have.
     """
     from auditor.demo.run import run_demo
+    from auditor.report import FILE_NAMES
 
     started_at = datetime.now(UTC)
+    # Absolute, so the printed report paths and the HTML's file:// URL open from anywhere.
+    output_dir = output_dir.resolve()
     settings = report_settings(
         output_dir=output_dir,
         formats=formats,
-        fail_on="none",
-        fail_on_new=None,
+        fail_on=fail_on,
+        fail_on_new=fail_on_new,
         quiet=quiet,
         mutelist=mutelist,
         baseline=baseline,
     )
     chosen = select_checks((), (), ())
-    with run_demo(chosen) as request:
-        _scan_and_report(request, settings=settings, save_snapshot=None, started_at=started_at)
-    _exit(0)
+
+    def say(line: str) -> None:
+        if not quiet:
+            click.echo(line, err=True)
+
+    with run_demo(chosen, say) as request:
+        code = _scan_and_report(
+            request, settings=settings, save_snapshot=None, started_at=started_at
+        )
+    if "html" in settings.formats:
+        click.echo(f"open in a browser: {(output_dir / FILE_NAMES['html']).as_uri()}")
+    _exit(code)
 
 
 @main.command(name="report")

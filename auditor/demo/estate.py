@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import boto3
 
-from auditor.demo.common import DEMO_REGIONS, EU, US, tags, trust_policy
+from auditor.demo.common import DEMO_REGIONS, EU, US, ClientFactory, tags, trust_policy
 from auditor.demo.compute import seed_compute
 from auditor.demo.data_tier import seed_data_tier
 from auditor.demo.identity import seed_identity
@@ -26,6 +29,12 @@ __all__ = ["DEMO_REGIONS", "seed_estate"]
 _DB_PASSWORD = "demo-password-not-secret"  # noqa: S105
 # A fixed suffix keeps the bucket names globally plausible and the seeding deterministic.
 _BUCKET_SUFFIX = "7f3a9c"
+# moto draws its ids (the sandbox account, security groups, keys, alarm suffixes) from one
+# seedable generator; seeded, two demo runs give the same ids, so a --baseline shows no change.
+_ID_SEED = 20130304
+# moto names an automated RDS snapshot after the minute it was taken, as AWS does; the demo's are
+# all taken at this (naive UTC, as moto's clock is) time, so their ids do not change either.
+_BACKUP_TIME = datetime(2026, 1, 5, 3, 30)
 _TOPIC = "ops-alerts"
 _ONCALL_EMAIL = "ops-oncall@example.com"
 _TARGET_UTILIZATION = 70.0
@@ -87,6 +96,20 @@ DB_CLUSTERS = (
         member_azs=("eu-west-1a",),
     ),
 )
+
+
+@contextmanager
+def _rds_clock(moment: datetime) -> Iterator[None]:
+    """moto's RDS clock stopped at `moment` (moto runs in this process, as for the demo)."""
+    import moto.rds.models
+
+    models: Any = moto.rds.models  # its clock is imported from moto.core, not re-exported
+    real = models.utcnow
+    models.utcnow = lambda: moment
+    try:
+        yield
+    finally:
+        models.utcnow = real
 
 
 def _seed_rds(rds: Any, region: str) -> None:
@@ -515,10 +538,18 @@ def _seed_iam(iam: Any, account: str) -> None:
 def seed_estate(session: boto3.session.Session, endpoint_url: str | None = None) -> None:
     """Create the demo estate in DEMO_REGIONS of the account `session` reaches, and make it
     the management account of an organization with one neglected member account."""
+    from moto.moto_api._internal import mock_random
 
     def client(service: str, region: str) -> Any:
         return session.client(service, region_name=region, endpoint_url=endpoint_url)
 
+    mock_random.seed(_ID_SEED)
+    with _rds_clock(_BACKUP_TIME):
+        _seed_in_order(client)
+
+
+def _seed_in_order(client: ClientFactory) -> None:
+    """Every part of the estate, always in this order: the ids moto draws depend on it."""
     account = client("sts", US).get_caller_identity()["Account"]
     _seed_iam(client("iam", US), account)
     seed_identity(client)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from auditor.demo.common import US, ClientFactory
+from auditor.demo.common import DEMO_REGIONS, US, ClientFactory
 
 MEMBER_NAME = "lingo-sandbox"
 ROLE_NAME = "OrganizationAccountAccessRole"
@@ -52,6 +52,16 @@ def _forgotten_deploy_key(client: ClientFactory, account: str) -> None:
             key.create_date = _LONG_AGO
 
 
+def _member_networks_now(member: str) -> None:
+    """moto creates an account's default VPC and security group in a region when that account
+    is first used there; left to the scan, whose reads run in parallel, those ids would be
+    drawn in a different order each run. Creating them here keeps them the same."""
+    from moto.backends import get_backend
+
+    for region in DEMO_REGIONS:
+        get_backend("ec2")[member][region]
+
+
 def seed_organization(client: ClientFactory, account: str) -> str:
     """Create the organization and its sandbox member; the member's account id."""
     _root_signs_in_with_hardware_mfa(account)
@@ -62,4 +72,5 @@ def seed_organization(client: ClientFactory, account: str) -> str:
         AccountName=MEMBER_NAME, Email="aws-sandbox@lingo.example"
     )["CreateAccountStatus"]["AccountId"]
     _root_has_access_keys(member)
+    _member_networks_now(member)
     return member

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import boto3
@@ -20,7 +21,11 @@ _DEMO_SECRET = "demo-secret-key"  # noqa: S105
 
 
 @contextmanager
-def run_demo(checks: Iterable[Check]) -> Iterator[ScanRequest]:
+def run_demo(
+    checks: Iterable[Check], say: Callable[[str], None] = lambda line: None
+) -> Iterator[ScanRequest]:
+    """The sample organization on a fresh in-process moto server, as a scan request; `say`
+    hears a line as seeding starts and one when it is done (it takes seconds)."""
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
@@ -47,7 +52,10 @@ def run_demo(checks: Iterable[Check]) -> Iterator[ScanRequest]:
             aws_secret_access_key=_DEMO_SECRET,
             region_name=DEMO_REGIONS[0],
         )
+        say(f"Seeding the sample organization on moto at {endpoint_url} …")
+        started = time.monotonic()
         seed_estate(session, endpoint_url)
+        say(f"Seeded in {time.monotonic() - started:.1f} s; scanning it.")
         # The sample account is an organization's management account: scan every member too.
         organization = OrgOptions(role_name=ROLE_NAME)
         yield ScanRequest(
