@@ -707,7 +707,9 @@ def _no_match(
             {c.metadata.severity for c in every if c.metadata.service in services},
             key=lambda s: -s.rank,
         )
-        line += f" ({', '.join(services)}: {', '.join(s.value for s in held)} only)"
+        names = [s.value for s in held]
+        alternatives = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+        line += f"\nauditor: {' and '.join(services)} checks are {alternatives}"
     return line
 
 

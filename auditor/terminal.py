@@ -263,7 +263,8 @@ def _count(n: int, what: str) -> str:
 
 def exit_line(report: Report, code: int, settings: ReportSettings) -> str:
     """Why the command exits with `code`, from the same counts the exit code is decided on:
-    unmuted FAILs at or above --fail-on, new ones at or above --fail-on-new, ERRORs."""
+    unmuted FAILs at or above --fail-on, new ones at or above --fail-on-new, ERRORs. Short
+    enough for one line of an 80-column terminal in the usual cases."""
     from auditor.diff import new_failures
 
     fail_on, fail_on_new = settings.fail_on, settings.fail_on_new
@@ -274,26 +275,26 @@ def exit_line(report: Report, code: int, settings: ReportSettings) -> str:
     ]
     unmuted = [f for f in at_gate if not f.muted]
     new = new_failures(report.findings, fail_on_new) if fail_on_new is not None else []
-    since = "since the baseline" if report.baseline is not None else "(no baseline: all are new)"
     if code == EXIT_FAILED:
         reasons = []
         if unmuted and fail_on is not None:
             reasons.append(f"{_count(len(unmuted), 'unmuted FAIL')} at or above {fail_on.value}")
         if new and fail_on_new is not None:
-            reasons.append(
-                f"{_count(len(new), 'new unmuted FAIL')} at or above {fail_on_new.value} {since}"
-            )
+            since = "since the baseline" if report.baseline is not None else "(no baseline)"
+            count = _count(len(new), "new unmuted FAIL")
+            reasons.append(f"{count} at or above {fail_on_new.value} {since}")
         return f"exit {code}: " + "; ".join(reasons) if reasons else f"exit {code}"
     passed = []
     if fail_on is not None:
         muted = f" ({len(at_gate)} muted)" if at_gate else ""
         passed.append(f"no unmuted FAIL at or above {fail_on.value}{muted}")
     if fail_on_new is not None:
-        passed.append(f"no new unmuted FAIL at or above {fail_on_new.value} {since}")
-    gates = "; ".join(passed) or "--fail-on none"
+        none_new = "none new" if passed else "no new unmuted FAIL"
+        passed.append(f"{none_new} at or above {fail_on_new.value}")
+    gates = ", ".join(passed) or "--fail-on none"
     if code == EXIT_INCOMPLETE:
         errors = _count(sum(1 for f in report.findings if f.status is Status.ERROR), "ERROR")
-        return f"exit {code}: incomplete: {errors} (reads that failed); {gates}"
+        return f"exit {code}: incomplete, {errors}; {gates}"
     if code == EXIT_OK:
-        return f"exit {code}: {gates}; every check judged everything"
+        return f"exit {code}: {gates}; no ERROR"
     return f"exit {code}"
