@@ -15,6 +15,8 @@ from pathlib import Path
 
 from auditor.checkapi import FRAMEWORKS, STANDARDS, Check
 from auditor.errors import UsageError
+from auditor.selection import known_services
+from auditor.suggest import did_you_mean
 
 NO_STANDARD = "none"
 DOCS_PATH = Path("docs") / "checks.md"
@@ -47,18 +49,13 @@ def filter_checks(
 ) -> list[Check]:
     """The checks matching every given filter (values within one filter are alternatives)."""
     chosen = list(checks)
-    known_services = sorted({c.metadata.service for c in chosen})
-    for service in services:
-        if service not in known_services:
-            raise UsageError(
-                f"unknown service {service!r}; checks exist for: {', '.join(known_services)}"
-            )
+    known_services(chosen, services)
     valid_frameworks = (*FRAMEWORKS, "cis", NO_STANDARD)
     for framework in frameworks:
         if framework not in valid_frameworks:
-            raise UsageError(
-                f"unknown framework {framework!r}; choose from: {', '.join(valid_frameworks)}"
-            )
+            choose = f"; choose from: {', '.join(valid_frameworks)}"
+            hint = did_you_mean(framework, valid_frameworks, choose)
+            raise UsageError(f"unknown framework {framework!r}{hint}")
     wanted_severities = {s.lower() for s in severities}
     return [
         c
@@ -103,12 +100,21 @@ def _parameters(check: Check) -> list[str]:
     return lines
 
 
-def _wrapped(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
+def _wrapped(text: str, width: int, indent: str = "  ", hanging: str = "") -> str:
+    """`text` filled to `width` at spaces only: a word, path or URL longer than a line is
+    left whole rather than cut."""
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
-def describe(check: Check) -> str:
-    """One check in full, as plain text for a terminal."""
+def describe(check: Check, width: int = 96) -> str:
+    """One check in full, as plain text for a terminal `width` columns wide."""
     m = check.metadata
     severity = m.severity.value
     if check.default_severity is not None:
@@ -124,23 +130,23 @@ def describe(check: Check) -> str:
         f"Source:        {check.source}",
         "",
         "Mappings:",
-        *(f"  {line}" for line in _mappings(check)),
+        *(_wrapped(line, width, hanging="  ") for line in _mappings(check)),
     ]
     parameters = _parameters(check)
     if parameters:
-        lines += ["", "Parameters:", *(f"  {line}" for line in parameters)]
+        lines += ["", "Parameters:", *(_wrapped(p, width, hanging="  ") for p in parameters)]
     lines += [
         "",
         "Rationale:",
-        _wrapped(m.rationale),
+        _wrapped(m.rationale, width),
         "",
         "Remediation:",
         "  Console:",
-        _wrapped(m.remediation.console, "    "),
+        _wrapped(m.remediation.console, width, "    "),
         "  AWS CLI:",
-        f"    {m.remediation.cli}",
+        _wrapped(m.remediation.cli, width, "    ", hanging="  "),
         "  Terraform:",
-        f"    {m.remediation.terraform}",
+        _wrapped(m.remediation.terraform, width, "    ", hanging="  "),
     ]
     if m.references:
         lines += ["", "References:", *(f"  {ref}" for ref in m.references)]

@@ -123,8 +123,8 @@ def report_options(fn: F) -> F:
                 "--quiet",
                 "-q",
                 is_flag=True,
-                help="Print only the report paths, errors and (scan) a plain progress line "
-                "every few seconds on stderr.",
+                help="Print only the report paths, the exit line, errors and (scan) a plain "
+                "progress line every few seconds on stderr.",
             ),
         ]
     ):
@@ -310,7 +310,7 @@ def _publish(report: Report, settings: ReportSettings) -> int:
     from auditor.output import write_atomic
     from auditor.report import FILE_NAMES
     from auditor.report.publish import finish, gate, gate_notes, render_all
-    from auditor.terminal import print_summary
+    from auditor.terminal import exit_line, print_summary
 
     report = finish(report, settings)
     paths = []
@@ -343,16 +343,48 @@ def _publish(report: Report, settings: ReportSettings) -> int:
             click.echo(line)
     for note in gate_notes(report, settings):
         click.echo(f"auditor: {note}", err=True)
-    return gate(report, settings)
+    code = gate(report, settings)
+    _remember_exit_line(code, exit_line(report, code, settings))
+    return code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Help fills the terminal (click's default stops at 80 columns), up to a readable width.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 120}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
 @click.version_option(__version__, prog_name="auditor")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Audit an AWS account against database, identity, storage and monitoring practices."""
+    if ctx.invoked_subcommand is None:  # bare `auditor`: the help, not a usage error
+        click.echo(ctx.get_help())
+        ctx.exit(0)
 
 
-@main.command()
+SCAN_EPILOG = """\b
+Examples:
+  auditor scan --profile prod
+  auditor scan --profile prod --region eu-west-1 --region us-east-1
+  auditor scan --service rds --service dynamodb --fail-on critical
+  auditor scan --baseline last-week.json --fail-on-new high
+  auditor scan --org --role-name AuditRole --format json,html,sarif
+
+\b
+Exit codes:
+  0    nothing failed at or above --fail-on; every check judged everything
+  1    an unmuted FAIL at or above --fail-on, a new one at or above
+       --fail-on-new, or an expired mute with --fail-on-expired-mutes
+  2    usage, configuration, credential or input-file error (one line)
+  3    incomplete (ERROR findings: reads that failed), and nothing failed
+       at or above --fail-on (0 with --allow-incomplete)
+  4    internal error (AUDITOR_DEBUG=1 prints the traceback)
+  130  interrupted (Ctrl-C, SIGTERM); no report is left half-written
+The last line printed names the code and why.
+"""
+
+
+@main.command(epilog=SCAN_EPILOG)
 @click.option("--profile", help="AWS named profile (default: boto3's credential chain).")
 @click.option(
     "--region",
@@ -661,9 +693,10 @@ def evaluate(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"], case_sensitive=False),
-    default="table",
-    show_default=True,
+    type=click.Choice(["table", "tsv", "json", "markdown"], case_sensitive=False),
+    help="table (the default on a terminal) fits the terminal's width; tsv (the default when "
+    "the output is a pipe or file) is one tab-separated line per check: id, service, "
+    "severity, title, frameworks.",
 )
 @click.option("--service", "services", multiple=True, help="Only this service (repeatable).")
 @click.option(
@@ -691,7 +724,7 @@ def evaluate(
 @click.pass_context
 def list_checks(
     ctx: click.Context,
-    fmt: str,
+    fmt: str | None,
     services: tuple[str, ...],
     severities: tuple[str, ...],
     frameworks: tuple[str, ...],
@@ -700,17 +733,48 @@ def list_checks(
     if ctx.invoked_subcommand is not None:
         return
     from auditor import catalog
-    from auditor.terminal import print_checks
+    from auditor.terminal import checks_tsv, print_checks
 
+    every = _catalog()
     chosen = catalog.filter_checks(
-        _catalog(), services=services, severities=severities, frameworks=frameworks
+        every, services=services, severities=severities, frameworks=frameworks
     )
-    if fmt.lower() == "json":
+    fmt = (fmt or ("table" if sys.stdout.isatty() else "tsv")).lower()
+    if not chosen and fmt in ("table", "tsv"):
+        click.echo(_no_match(every, services, severities, frameworks), err=True)
+    elif fmt == "json":
         click.echo(catalog.to_json(chosen))
-    elif fmt.lower() == "markdown":
+    elif fmt == "markdown":
         click.echo(catalog.to_markdown(chosen), nl=False)
+    elif fmt == "tsv":
+        for line in checks_tsv(chosen):
+            click.echo(line)
     else:
         print_checks(chosen)
+
+
+def _no_match(
+    every: Sequence[Check],
+    services: Sequence[str],
+    severities: Sequence[str],
+    frameworks: Sequence[str],
+) -> str:
+    """The filters that matched nothing, and what the services named do hold."""
+    named = [
+        *(f"--service {s}" for s in services),
+        *(f"--severity {s.lower()}" for s in severities),
+        *(f"--framework {f}" for f in frameworks),
+    ]
+    line = f"auditor: no check matches {' '.join(named)}"
+    if services and severities:
+        held = sorted(
+            {c.metadata.severity for c in every if c.metadata.service in services},
+            key=lambda s: -s.rank,
+        )
+        names = [s.value for s in held]
+        alternatives = " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+        line += f"\nauditor: {' and '.join(services)} checks are {alternatives}"
+    return line
 
 
 @list_checks.command(name="show")
@@ -718,11 +782,15 @@ def list_checks(
 def show_check(check_id: str) -> None:
     """Print one check in full: rationale, remediation, mappings, parameters."""
     from auditor.catalog import describe
+    from auditor.selection import SEE_CHECKS
+    from auditor.suggest import did_you_mean
+    from auditor.terminal import text_width
 
     every = {c.id: c for c in _catalog()}
     if check_id not in every:
-        raise UsageError(f"unknown check {check_id!r} (see `auditor checks`)")
-    click.echo(describe(every[check_id]), nl=False)
+        hint = did_you_mean(check_id, every, SEE_CHECKS)
+        raise UsageError(f"unknown check {check_id!r}{hint}")
+    click.echo(describe(every[check_id], text_width()), nl=False)
 
 
 def _catalog() -> list[Check]:
@@ -1004,14 +1072,33 @@ def _render_saved(result_path: Path, baseline: Path | None, options: dict[str, A
     _exit(_publish(report, settings))
 
 
+_EXIT_LINE = "auditor.exit_line"
+
+
+def _remember_exit_line(code: int, line: str) -> None:
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.find_root().meta[_EXIT_LINE] = (code, line)
+
+
 def _exit(code: int) -> None:
+    # The command has the last word on its exit code (the demo always exits 0), so the line
+    # saying why is printed here, and only when it states the code the command exits with.
+    context = click.get_current_context(silent=True)
+    remembered = context.find_root().meta.get(_EXIT_LINE) if context is not None else None
+    if remembered is not None and remembered[0] == code:
+        click.echo(remembered[1])
     sys.exit(code)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Entry point: every user-fixable problem is one line on stderr and exit 2."""
     try:
-        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        main.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="auditor",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:

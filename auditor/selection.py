@@ -16,6 +16,9 @@ from pydantic import ValidationError
 from auditor.checkapi import Check
 from auditor.config import AuditorConfig, LoadedConfig, describe_error
 from auditor.errors import UsageError
+from auditor.suggest import did_you_mean
+
+SEE_CHECKS = " (see `auditor checks`)"
 
 
 def _matching(pattern: str, ids: Iterable[str]) -> list[str]:
@@ -27,7 +30,8 @@ def _expand(patterns: Sequence[str], ids: Sequence[str], what: str) -> set[str]:
     for pattern in patterns:
         found = _matching(pattern, ids)
         if not found and not any(c in pattern for c in "*?["):
-            raise UsageError(f"{what}: unknown check {pattern!r} (see `auditor checks`)")
+            hint = did_you_mean(pattern, ids, SEE_CHECKS)
+            raise UsageError(f"{what}: unknown check {pattern!r}{hint}")
         if not found:
             raise UsageError(f"{what} {pattern!r} matches no check (see `auditor checks`)")
         chosen.update(found)
@@ -37,7 +41,17 @@ def _expand(patterns: Sequence[str], ids: Sequence[str], what: str) -> set[str]:
 def _known_ids(names: Iterable[str], every: Mapping[str, Check], label: str, key: str) -> None:
     for name in names:
         if name not in every:
-            raise UsageError(f"{label}: {key}: unknown check {name!r} (see `auditor checks`)")
+            hint = did_you_mean(name, every, SEE_CHECKS)
+            raise UsageError(f"{label}: {key}: unknown check {name!r}{hint}")
+
+
+def known_services(checks: Iterable[Check], wanted: Iterable[str]) -> None:
+    """A UsageError, with the closest names, for a service no check is for."""
+    known = sorted({c.metadata.service for c in checks})
+    for service in wanted:
+        if service not in known:
+            hint = did_you_mean(service, known, f"; checks exist for: {', '.join(known)}")
+            raise UsageError(f"unknown service {service!r}{hint}")
 
 
 def configure(check: Check, settings: AuditorConfig, label: str) -> Check:
@@ -74,13 +88,8 @@ def select_checks(
     ids = list(every)
     _known_ids(settings.severity, every, config.label, "severity")
     _known_ids(settings.parameters, every, config.label, "parameters")
-    known_services = sorted({c.metadata.service for c in every.values()})
     wanted_services = list(services) or settings.services
-    for service in wanted_services:
-        if service not in known_services:
-            raise UsageError(
-                f"unknown service {service!r}; checks exist for: {', '.join(known_services)}"
-            )
+    known_services(every.values(), wanted_services)
     included = (
         _expand(include, ids, "--check")
         if include

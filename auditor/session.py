@@ -24,6 +24,7 @@ from auditor.collectors.base import error_code_of
 from auditor.errors import CredentialError, UsageError
 from auditor.limits import Gate, limit_for, quota_of
 from auditor.models import CollectionError
+from auditor.suggest import did_you_mean, listed
 
 _PARTITION_GLOBAL_REGION = {
     "aws": "us-east-1",
@@ -58,6 +59,7 @@ _AUTH_ERROR_CODES = {
     "AccessDenied",
     "RequestExpired",
 }
+_EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException"}
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,57 @@ def share_models(session: boto3.session.Session) -> boto3.session.Session:
 def open_session(profile: str | None) -> boto3.session.Session:
     try:
         return share_models(boto3.session.Session(profile_name=profile))
-    except botocore.exceptions.ProfileNotFound:
-        raise CredentialError(f"AWS profile {profile!r} was not found in your AWS config") from None
+    except botocore.exceptions.ProfileNotFound as exc:
+        missing = str(exc.kwargs.get("profile") or profile)
+        raise profile_not_found(missing, "" if profile else " (named by AWS_PROFILE)") from None
+
+
+def profile_not_found(profile: str, source: str = "") -> CredentialError:
+    """The missing profile, the closest names and every profile that exists."""
+    try:
+        profiles = sorted(botocore.session.Session().available_profiles)
+    except botocore.exceptions.BotoCoreError:  # an unreadable config names no profiles
+        profiles = []
+    if not profiles:
+        return CredentialError(
+            f"AWS profile {profile!r}{source} was not found: no profile is configured "
+            "(`aws configure sso` or `aws configure` makes one)"
+        )
+    return CredentialError(
+        f"AWS profile {profile!r}{source} was not found in your AWS config"
+        f"{did_you_mean(profile, profiles)} (profiles: {listed(profiles)})"
+    )
+
+
+# Raised when an SSO (IAM Identity Center) token is missing, expired or revoked, and, in
+# botocore releases that have it, when an `aws login` session needs a new login.
+_SSO_ERRORS: tuple[type[Exception], ...] = (
+    botocore.exceptions.SSOError,
+    botocore.exceptions.TokenRetrievalError,
+)
+_LOGIN_ERRORS: tuple[type[Exception], ...] = (
+    (botocore.exceptions.LoginError,) if hasattr(botocore.exceptions, "LoginError") else ()
+)
+
+
+def _profile_name(session: boto3.session.Session) -> str:
+    return str(session.profile_name or "default")
+
+
+def _uses_sso(session: boto3.session.Session) -> bool:
+    try:
+        config = session._session.get_scoped_config()
+    except botocore.exceptions.BotoCoreError:
+        return False
+    return "sso_session" in config or "sso_start_url" in config
+
+
+def sso_login_needed(session: boto3.session.Session) -> CredentialError:
+    profile = _profile_name(session)
+    return CredentialError(
+        f"the AWS SSO session of profile {profile!r} is missing or has expired: "
+        f"run `aws sso login --profile {profile}` and scan again"
+    )
 
 
 def client_config(max_pool: int = 16) -> Config:
@@ -165,15 +216,21 @@ def caller_identity(session: boto3.session.Session, endpoint_url: str | None) ->
             "no AWS credentials found: pass --profile, set AWS_PROFILE, or configure credentials"
         ) from None
     except botocore.exceptions.ProfileNotFound as exc:
-        raise CredentialError(f"AWS profile was not found: {exc}") from None
-    except (
-        botocore.exceptions.TokenRetrievalError,
-        botocore.exceptions.SSOError,
-        botocore.exceptions.CredentialRetrievalError,
-    ) as exc:
+        raise profile_not_found(str(exc.kwargs.get("profile", ""))) from None
+    except _SSO_ERRORS:
+        raise sso_login_needed(session) from None
+    except _LOGIN_ERRORS:
+        profile = _profile_name(session)
+        raise CredentialError(
+            f"the AWS login session of profile {profile!r} has expired: "
+            f"run `aws login --profile {profile}` and scan again"
+        ) from None
+    except botocore.exceptions.CredentialRetrievalError as exc:
         raise CredentialError(f"AWS credentials could not be loaded: {exc}") from None
     except botocore.exceptions.ClientError as exc:
         code = error_code_of(exc) or "ClientError"
+        if code in _EXPIRED_CODES and _uses_sso(session):
+            raise sso_login_needed(session) from None
         if code in _AUTH_ERROR_CODES:
             raise CredentialError(
                 f"AWS rejected the credentials ({code}): refresh or log in again"
@@ -200,7 +257,7 @@ def validate_regions(session: boto3.session.Session, regions: Iterable[str]) -> 
     chosen = list(dict.fromkeys(regions))
     for region in chosen:
         if region not in known:
-            raise UsageError(f"unknown region {region!r}")
+            raise UsageError(f"unknown region {region!r}{did_you_mean(region, known)}")
     return chosen
 
 

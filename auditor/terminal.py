@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.progress import Progress as RichProgress
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.live import Live
+from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
 from auditor.checkapi import Check
+from auditor.engine import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK
 from auditor.findings import Report, Severity, Status
 
 if TYPE_CHECKING:
+    from auditor.report.publish import ReportSettings
     from auditor.session import Meter
 
 _STATUS_STYLE = {Status.FAIL: "bold red", Status.ERROR: "bold magenta", Status.PASS: "green"}
@@ -37,17 +31,41 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-class _MeterColumn(ProgressColumn):
-    """Requests sent and throttles absorbed, read live from the scan's meter."""
+_READABLE = 100  # prose wider than this is hard to read, however wide the terminal
 
-    def __init__(self, meter: Meter) -> None:
-        super().__init__()
-        self._meter = meter
 
-    def render(self, task: Task) -> Text:
-        return Text(
-            f"{self._meter.requests} requests, {self._meter.throttles_absorbed} throttles absorbed"
-        )
+def text_width() -> int:
+    """The width to fill prose to: the terminal's (COLUMNS, else 80 off a terminal), at most
+    a comfortable reading width."""
+    return min(_console().width, _READABLE)
+
+
+class _LiveLine:
+    """The live progress line, drawn to the console's width on every refresh: a line that
+    wrapped would leave the terminal's copies of it behind, so it is cut, never wrapped."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._spinner = Spinner("dots")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        spinner = self._spinner.render(time.monotonic())
+        line = Text.assemble(spinner if isinstance(spinner, Text) else "", " ")
+        line.append(self._progress.line())
+        room = width - line.cell_len - 1
+        done, total = self._progress.counts
+        if room >= _MIN_BAR and total:
+            filled = room * done // total
+            line.append(" ")
+            line.append("━" * filled, style="bar.complete")
+            line.append("━" * (room - filled), style="bar.back")
+        line.no_wrap = True
+        line.truncate(width, overflow="ellipsis")
+        yield line
+
+
+_MIN_BAR = 6  # narrower, a bar says nothing
 
 
 class Progress:
@@ -63,8 +81,7 @@ class Progress:
         self._started = time.monotonic()
         self._done = 0
         self._total = 0
-        self._live: RichProgress | None = None
-        self._task: TaskID | None = None
+        self._live: Live | None = None
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
@@ -81,24 +98,23 @@ class Progress:
             )
         return f"{text} ({elapsed:.1f}s)"
 
+    @property
+    def counts(self) -> tuple[int, int]:
+        """Datasets done and in all (0 in all until the plan is known)."""
+        return self._done, self._total
+
     def start(self, text: str) -> None:
         self._started = time.monotonic()
-        if self._interactive:
-            columns: list[str | ProgressColumn] = [
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("datasets"),
-            ]
-            if self._meter is not None:
-                columns.append(_MeterColumn(self._meter))
-            columns.append(TimeElapsedColumn())
-            self._live = RichProgress(*columns, console=self._console, transient=True)
-            self._live.start()
-            self._task = self._live.add_task(text, total=None)
-            return
         self._console.print(text, markup=False)
+        if self._interactive:
+            self._live = Live(
+                _LiveLine(self),
+                console=self._console,
+                transient=True,
+                refresh_per_second=8,
+            )
+            self._live.start()
+            return
         self._ticker = threading.Thread(target=self._tick, name="auditor-progress", daemon=True)
         self._ticker.start()
 
@@ -111,8 +127,6 @@ class Progress:
 
     def update(self, done: int, total: int) -> None:
         self._done, self._total = done, total
-        if self._live is not None and self._task is not None:
-            self._live.update(self._task, completed=done, total=total)
 
     def __exit__(
         self,
@@ -181,14 +195,116 @@ def print_summary(report: Report, paths: Iterable[Path], *, quiet: bool) -> None
         out.print(f"report: {path}", markup=False)
 
 
-def print_checks(checks: Iterable[Check]) -> None:
-    table = Table(show_edge=False)
-    # Ids are what people copy into --check and configuration: never cut them short.
-    table.add_column("id", no_wrap=True, overflow="fold")
-    for column in ("service", "severity", "title", "frameworks"):
-        table.add_column(column)
-    for c in checks:
-        m = c.metadata
-        frameworks = "; ".join(f"{k}: {', '.join(v)}" for k, v in m.compliance.items())
-        table.add_row(m.id, m.service, m.severity.value, m.title, frameworks or "—")
-    _console().print(table)
+# The check list's columns in the order shown, and the order they give way in a narrow
+# terminal: frameworks first (`--framework` filters by them), then service (every id starts
+# with its service), then severity. The id is never cut or wrapped: it is what people copy.
+_CHECK_COLUMNS = ("id", "service", "severity", "title", "frameworks")
+_GIVE_WAY = ("frameworks", "service", "severity")
+_WRAPPED = {"title": 16, "frameworks": 20}  # wrapped at spaces, down to this width
+_GAP = 3  # between two columns of the table
+
+
+def _check_cells(check: Check) -> dict[str, str]:
+    m = check.metadata
+    frameworks = "; ".join(f"{k}: {', '.join(v)}" for k, v in m.compliance.items())
+    return {
+        "id": m.id,
+        "service": m.service,
+        "severity": m.severity.value,
+        "title": m.title,
+        "frameworks": frameworks or "—",
+    }
+
+
+def _column_widths(rows: Sequence[dict[str, str]], width: int) -> dict[str, int]:
+    """Each shown column's width: whole ids, as many columns as fit, the title before the
+    frameworks when the two share what is left."""
+    widest = {c: max([len(c), *(len(r[c]) for r in rows)]) for c in _CHECK_COLUMNS}
+    for dropped in range(len(_GIVE_WAY) + 1):
+        shown = [c for c in _CHECK_COLUMNS if c not in _GIVE_WAY[:dropped]]
+        fixed = sum(widest[c] for c in shown if c not in _WRAPPED)
+        room = width - fixed - _GAP * (len(shown) - 1)
+        narrowest = sum(min(w, widest[c]) for c, w in _WRAPPED.items() if c in shown)
+        if room >= narrowest or dropped == len(_GIVE_WAY):
+            break
+    widths = {c: widest[c] for c in shown if c not in _WRAPPED}
+    title_room = room - (
+        min(_WRAPPED["frameworks"], widest["frameworks"]) if "frameworks" in shown else 0
+    )
+    widths["title"] = max(1, min(widest["title"], title_room))
+    if "frameworks" in shown:
+        widths["frameworks"] = min(widest["frameworks"], room - widths["title"])
+    return {c: widths[c] for c in shown}
+
+
+def print_checks(checks: Sequence[Check]) -> None:
+    """The checks as a table fitted to the terminal's width."""
+    out = _console()
+    rows = [_check_cells(c) for c in checks]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    widths = _column_widths(rows, out.width)
+    for column, width in widths.items():
+        table.add_column(column, width=width, no_wrap=column not in _WRAPPED, overflow="fold")
+    for row in rows:
+        table.add_row(*(row[c] for c in widths))
+    out.print(table)
+
+
+def checks_tsv(checks: Iterable[Check]) -> Iterator[str]:
+    """One line per check, its fields tab-separated, for grep, cut and sort."""
+    for check in checks:
+        cells = _check_cells(check)
+        yield "\t".join(" ".join(cells[c].split()) for c in _CHECK_COLUMNS)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def exit_line(report: Report, code: int, settings: ReportSettings) -> str:
+    """Why the command exits with `code`, from the same counts the exit code is decided on:
+    unmuted FAILs at or above --fail-on, new ones at or above --fail-on-new, ERRORs. Short
+    enough for one line of an 80-column terminal in the usual cases."""
+    from auditor.diff import new_failures
+
+    fail_on, fail_on_new = settings.fail_on, settings.fail_on_new
+    at_gate = [
+        f
+        for f in report.findings
+        if f.status is Status.FAIL and fail_on is not None and f.severity.rank >= fail_on.rank
+    ]
+    unmuted = [f for f in at_gate if not f.muted]
+    from auditor.report.publish import sets_baseline
+
+    judged_new = fail_on_new is not None and not sets_baseline(report, settings)
+    new = new_failures(report.findings, fail_on_new) if fail_on_new and judged_new else []
+    expired = len(report.expired_mutes) if settings.fail_on_expired_mutes else 0
+    errors = sum(1 for f in report.findings if f.status is Status.ERROR)
+    if code == EXIT_FAILED:
+        reasons = []
+        if unmuted and fail_on is not None:
+            reasons.append(f"{_count(len(unmuted), 'unmuted FAIL')} at or above {fail_on.value}")
+        if new and fail_on_new is not None:
+            since = "since the baseline" if report.baseline is not None else "(no baseline)"
+            count = _count(len(new), "new unmuted FAIL")
+            reasons.append(f"{count} at or above {fail_on_new.value} {since}")
+        if expired:
+            reasons.append(f"{_count(expired, 'expired mute')} (--fail-on-expired-mutes)")
+        return f"exit {code}: " + "; ".join(reasons) if reasons else f"exit {code}"
+    passed = []
+    if fail_on is not None:
+        muted = f" ({len(at_gate)} muted)" if at_gate else ""
+        passed.append(f"no unmuted FAIL at or above {fail_on.value}{muted}")
+    if fail_on_new is not None and not judged_new:
+        passed.append(f"--fail-on-new {fail_on_new.value} waits for a baseline")
+    elif fail_on_new is not None:
+        none_new = "none new" if passed else "no new unmuted FAIL"
+        passed.append(f"{none_new} at or above {fail_on_new.value}")
+    gates = ", ".join(passed) or "--fail-on none"
+    if code == EXIT_INCOMPLETE:
+        return f"exit {code}: incomplete, {_count(errors, 'ERROR')}; {gates}"
+    if code == EXIT_OK and errors and settings.allow_incomplete:
+        return f"exit {code}: {gates}; incomplete, {_count(errors, 'ERROR')} allowed"
+    if code == EXIT_OK:
+        return f"exit {code}: {gates}; no ERROR"
+    return f"exit {code}"
