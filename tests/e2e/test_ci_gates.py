@@ -54,6 +54,14 @@ def test_a_missing_baseline_is_exit_2_unless_baseline_missing_ok(tmp_path: Path)
     refused = run_auditor(tmp_path, *common, "--baseline", str(missing), "--fail-on-new", "high")
     assert refused.code == 2
     assert _stderr_lines(refused) == [
+        f"auditor: error: cannot read baseline {str(missing)!r}: no such file (on a first run, "
+        "--baseline-missing ok lets this run set it)"
+    ]
+
+    # `diff OLD NEW` has no --baseline-missing: an absent OLD is refused, without the hint.
+    no_old = run_auditor(tmp_path, "diff", str(missing), str(result_path), *common[2:])
+    assert no_old.code == 2
+    assert _stderr_lines(no_old) == [
         f"auditor: error: cannot read baseline {str(missing)!r}: no such file"
     ]
 
