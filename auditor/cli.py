@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from auditor import __version__
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, InputFileError, UsageError
 from auditor.runtime import cap_malloc_arenas
 
 if TYPE_CHECKING:
@@ -218,9 +218,19 @@ def report_settings(
     missing_ok = baseline_missing.lower() == "ok"
     if missing_ok and baseline is None and history is None:
         raise UsageError("--baseline-missing ok needs --baseline or --history")
-    absent = baseline if missing_ok and baseline is not None and not baseline.exists() else None
-    if absent is not None:
+    absent = baseline if baseline is not None and not baseline.exists() else None
+    offered = context is not None and any(
+        p.name == "baseline_missing" for p in context.command.params
+    )
+    if absent is not None and not missing_ok and offered:  # `diff OLD NEW` has no such option
+        raise InputFileError(
+            f"cannot read baseline {str(absent)!r}: no such file (on a first run, "
+            "--baseline-missing ok lets this run set it)"
+        )
+    if absent is not None and missing_ok:
         baseline = None  # this run sets the baseline
+    else:
+        absent = None  # (diff's absent OLD: load_report below says so)
     return ReportSettings(
         output_dir=output_dir,
         formats=format_list,

@@ -54,6 +54,14 @@ def test_a_missing_baseline_is_exit_2_unless_baseline_missing_ok(tmp_path: Path)
     refused = run_auditor(tmp_path, *common, "--baseline", str(missing), "--fail-on-new", "high")
     assert refused.code == 2
     assert _stderr_lines(refused) == [
+        f"auditor: error: cannot read baseline {str(missing)!r}: no such file (on a first run, "
+        "--baseline-missing ok lets this run set it)"
+    ]
+
+    # `diff OLD NEW` has no --baseline-missing: an absent OLD is refused, without the hint.
+    no_old = run_auditor(tmp_path, "diff", str(missing), str(result_path), *common[2:])
+    assert no_old.code == 2
+    assert _stderr_lines(no_old) == [
         f"auditor: error: cannot read baseline {str(missing)!r}: no such file"
     ]
 
@@ -227,20 +235,26 @@ def test_an_incomplete_result_exits_3_unless_allow_incomplete(tmp_path: Path) ->
     assert failing.code == 1
 
 
-def test_diff_takes_the_gates_too(tmp_path: Path) -> None:
+def test_diff_and_merge_take_the_gates_too(tmp_path: Path) -> None:
     old = _write(tmp_path / "old.json", report_at([], SCAN_START - timedelta(days=1)))
     new = _result(tmp_path, Status.ERROR)
-    common = [
-        "diff",
-        str(old),
+    out = ["--output-dir", str(tmp_path / "out"), "--fail-on", "none"]
+    for command in (["diff", str(old), str(new)], ["merge", str(new)]):
+        assert run_auditor(tmp_path, *command, *out).code == 3, command
+        assert run_auditor(tmp_path, *command, *out, "--allow-incomplete").code == 0, command
+    mutelist = tmp_path / "auditor.mute.yaml"
+    mutelist.write_text(EXPIRED_MUTE)
+    expired = run_auditor(
+        tmp_path,
+        "merge",
         str(new),
-        "--output-dir",
-        str(tmp_path / "out"),
-        "--fail-on",
-        "none",
-    ]
-    assert run_auditor(tmp_path, *common).code == 3
-    assert run_auditor(tmp_path, *common, "--allow-incomplete").code == 0
+        *out,
+        "--allow-incomplete",
+        "--mutelist",
+        str(mutelist),
+        "--fail-on-expired-mutes",
+    )
+    assert expired.code == 1, expired.stderr
 
 
 def test_scan_first_night_green_then_a_denied_read_exits_3_unless_allowed(
@@ -260,6 +274,8 @@ def test_scan_first_night_green_then_a_denied_read_exits_3_unless_allowed(
         "ok",
         "--fail-on-new",
         "low",
+        "--save-snapshot",
+        str(tmp_path / "first.json"),
     )
     statuses = set(first.findings("dynamodb_table_ttl_enabled").values())
     assert "FAIL" in statuses  # a FAIL that would be new without the option
@@ -268,9 +284,19 @@ def test_scan_first_night_green_then_a_denied_read_exits_3_unless_allowed(
 
     with AwsProxy(moto_port, [Fault("DescribeTimeToLive", code="AccessDeniedException")]) as proxy:
         gap = [*scan_args, *only, "--endpoint-url", proxy.url, "--fail-on", "none"]
-        incomplete = run_auditor(tmp_path, *gap)
+        snapshot = tmp_path / "snap.json"
+        incomplete = run_auditor(tmp_path, *gap, "--save-snapshot", str(snapshot))
         allowed = run_auditor(tmp_path, *gap, "--allow-incomplete")
     assert incomplete.code == 3, incomplete.stderr
     assert set(incomplete.findings("dynamodb_table_ttl_enabled").values()) == {"ERROR"}
     assert allowed.code == 0, allowed.stderr
     assert "--allow-incomplete keeps that from setting the exit code" in allowed.stderr
+
+    # `evaluate` judges the saved snapshot offline by the same rules.
+    offline = ["evaluate", str(snapshot), *only, "--output-dir", str(tmp_path / "out")]
+    assert run_auditor(tmp_path, *offline, "--fail-on", "none").code == 3
+    assert run_auditor(tmp_path, *offline, "--fail-on", "none", "--allow-incomplete").code == 0
+    clean = ["evaluate", str(tmp_path / "first.json"), *only, "--output-dir", str(tmp_path / "out")]
+    missing = ["--baseline", str(tmp_path / "none.json"), "--baseline-missing", "ok"]
+    assert run_auditor(tmp_path, *clean, *missing, "--fail-on-new", "low").code == 0
+    assert run_auditor(tmp_path, *clean, "--fail-on-new", "low").code == 1

@@ -26,7 +26,9 @@ def test_the_history_goes_round_through_s3_after_a_complete_scan() -> None:
     steps = _steps()
     assert 'aws s3 cp "$HISTORY" audit-history.db' in steps["Fetch the history"]["run"]
     scan = steps["Scan and append to the history"]["run"]
-    assert "--history audit-history.db" in scan and "markdown" in scan and "--baseline" not in scan
+    assert "--history audit-history.db" in scan and "markdown" in scan
+    assert "--baseline " not in scan  # the history is the baseline
+    assert "--baseline-missing ok" in scan  # the first night has none: it starts the history
     keep = steps["Keep the history"]
     assert keep["run"] == 'aws s3 cp audit-history.db "$HISTORY"'
     assert '["0","1","3"]' in keep["if"]  # not after an interrupted or refused scan
