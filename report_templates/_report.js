@@ -416,19 +416,22 @@
     const opened = location.hash.slice(1);
     if (isState(opened)) restore(opened);
     // A short or narrow screen starts with the bar folded, unless the link set those filters.
-    const roomy = window.innerHeight >= 800 && window.innerWidth >= 1200;
+    const roomy = window.innerHeight >= 700 && window.innerWidth >= 1200;
     apply();
     expand(roomy || form.querySelector(".active-more").textContent !== "");
     if (opened && !isState(opened)) jump(decodeURIComponent(opened));
   }
 
-  // Print every collapsed <details> open, then restore what the reader had.
+  // Print every fix of a check open, then restore what the reader had. Evidence and the tables
+  // below the findings print as the reader left them: what the page shows, nothing more.
   function printing() {
     let opened = [];
     window.addEventListener("beforeprint", () => {
-      // The collapsed tables below the findings stay out of the print.
-      opened = Array.from(document.querySelectorAll("details:not([open]):not(.appendix)"));
+      opened = Array.from(document.querySelectorAll("details.fix:not([open])"));
       for (const el of opened) el.open = true;
+      for (const el of document.querySelectorAll(".evidence")) {
+        el.classList.toggle("long", el.textContent.split("\n").length > 12);
+      }
     });
     window.addEventListener("afterprint", () => {
       for (const el of opened) el.open = false;

@@ -21,7 +21,9 @@ import jinja2
 from pydantic import JsonValue
 
 from auditor.checkapi import FRAMEWORKS
+from auditor.errors import PluginError
 from auditor.findings import DiffState, Finding, Remediation, Report, Severity, Status
+from auditor.registry import load_checks
 from auditor.report import meeting
 from auditor.report.html_rows import RowEncoder, script_json
 
@@ -183,6 +185,26 @@ def content_security_policy() -> str:
     )
 
 
+@dataclass(frozen=True)
+class About:
+    """Why a check matters and where to read more, from the check's own metadata."""
+
+    rationale: str
+    references: tuple[str, ...]
+
+
+def _about(services: set[str]) -> dict[str, About]:
+    # A report may be rendered again where a plugin check is not installed: no rationale then.
+    try:
+        checks = load_checks(services)
+    except PluginError:
+        return {}
+    return {
+        check_id: About(c.metadata.rationale, c.metadata.references)
+        for check_id, c in checks.items()
+    }
+
+
 def _rows_payload(report: Report, groups: list[CheckGroup]) -> dict[str, JsonValue]:
     encoder = RowEncoder(report.scan.started_at)
     for g in groups:
@@ -206,6 +228,7 @@ def render_html(report: Report, history: HistoryView | None = None) -> str:
             inline_style=_INLINE_STYLE,
             inline_script=_INLINE_SCRIPT,
             groups=groups,
+            about=_about({g.service for g in groups}),
             checks_without_findings=[c for c in report.scan.checks if c not in judged_checks],
             incomplete=bool(report.errors) or by_status.ERROR > 0,
             failing_checks=sum(1 for g in groups if g.counts[Status.FAIL]),

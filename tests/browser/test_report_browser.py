@@ -107,15 +107,20 @@ def test_gaps_are_visible_on_the_agenda_before_the_summary(open_report: OpenRepo
     expect(page.locator(".headline-main")).to_contain_text("Incomplete scan")
 
 
-def test_print_hides_filters_and_expands_details(open_report: OpenReport) -> None:
+def test_print_hides_filters_shows_the_fix_and_evidence_as_left(open_report: OpenReport) -> None:
     opened = open_report(sample_report())
     page = opened.page
-    evidence = page.locator("#check-rds_instance_multi_az .evidence pre").first
-    expect(evidence).to_be_hidden()
+    evidence = page.locator("#check-rds_instance_multi_az .evidence").first
+    fix = page.locator("#check-rds_instance_multi_az .fix pre").first
+    expect(fix).to_be_hidden()
     page.emulate_media(media="print")
     expect(page.locator("#filters")).to_be_hidden()
-    expect(evidence).to_be_visible()
-    expect(page.locator("#check-rds_instance_multi_az .fix pre").first).to_be_visible()
+    expect(fix).to_be_visible()
+    expect(evidence).to_be_hidden()  # collapsed on screen: not in the print
+    page.emulate_media(media="screen")
+    evidence.locator("summary").click()
+    page.emulate_media(media="print")
+    expect(evidence.locator("pre")).to_be_visible()
 
 
 def test_report_without_findings_opens_quietly(open_report: OpenReport) -> None:

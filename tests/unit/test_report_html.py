@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from markupsafe import escape
 
 from auditor.diff import compare
 from auditor.findings import Mute, Report, Status
@@ -401,3 +402,16 @@ def test_a_report_without_failures_says_all_judged_resources_pass() -> None:
 def test_json_report_round_trips() -> None:
     report = sample_report()
     assert Report.model_validate_json(render_json(report)) == report
+
+
+def test_each_check_section_shows_its_rationale_and_references() -> None:
+    from auditor.registry import load_checks
+
+    meta = load_checks({"rds"})["rds_instance_multi_az"].metadata
+    html = render_html(sample_report())
+    section = html[_position(html, 'id="check-rds_instance_multi_az"') :]
+    why = section[section.index('<div class="why">') : section.index("</div>")]
+    assert str(escape(meta.rationale)) in why
+    assert meta.references
+    for ref in meta.references:
+        assert f'<span class="ref">{ref}</span>' in why  # text: the page links nowhere
