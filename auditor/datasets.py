@@ -31,6 +31,7 @@ from auditor.models import (
     MetricAlarm,
     MetricFilter,
     NetworkInterface,
+    Organization,
     RestApi,
     S3Bucket,
     ScopeSnapshot,
@@ -131,6 +132,9 @@ CLOUDWATCH_DASHBOARDS: Dataset[list[Dashboard]] = Dataset(
     "cloudwatch_dashboards", "cloudwatch", "global"
 )
 KMS_KEYS: Dataset[list[KMSKey]] = Dataset("kms_keys", "kms", "regional")
+ORGANIZATIONS_ORGANIZATION: Dataset[Organization] = Dataset(
+    "organizations_organization", "organizations", "global"
+)
 # Read for owners (owner_tags in the configuration), not by any check.
 TAGGING_RESOURCES: Dataset[list[TaggedResource]] = Dataset(
     "tagging_resources", "resourcegroupstaggingapi", "regional"
@@ -172,6 +176,7 @@ ALL_DATASETS: dict[str, Dataset[Any]] = {
         LOGS_METRIC_FILTERS,
         CLOUDWATCH_DASHBOARDS,
         KMS_KEYS,
+        ORGANIZATIONS_ORGANIZATION,
         TAGGING_RESOURCES,
     )
 }

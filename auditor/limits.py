@@ -104,8 +104,8 @@ LIMITS: dict[str, ServiceLimit] = {
     ),
 }
 # Any other service (autoscaling, cloudtrail, cognito-idp, dax, elasticache, elbv2, logs,
-# s3control, sns, sqs): no published rate was found for the reads the collectors send; a
-# modest cap well under the lowest published read rates above.
+# organizations, s3control, sns, sqs): no published rate was found for the reads the collectors
+# send; a modest cap well under the lowest published read rates above.
 DEFAULT_LIMIT = ServiceLimit(concurrency=5, rate=20.0, burst=20.0, source=_UNPUBLISHED)
 
 

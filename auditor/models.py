@@ -741,6 +741,24 @@ class SNSTopic(Model):
     attributes: TopicAttributes | CollectionError
 
 
+# --- Organizations --------------------------------------------------------------------------
+
+
+class Organization(Model):
+    """The organization an account belongs to (Organizations DescribeOrganization), if any."""
+
+    in_organization: bool
+    organization_id: str | None = None
+    management_account_id: str | None = Field(
+        default=None, description="DescribeOrganization's MasterAccountId."
+    )
+    feature_set: str | None = None
+
+    def manages(self, account_id: str) -> bool:
+        """Whether `account_id` is this organization's management account."""
+        return self.in_organization and self.management_account_id == account_id
+
+
 # --- The snapshot ----------------------------------------------------------------------------
 
 
@@ -995,6 +1013,7 @@ class ScopeSnapshot(Model):
     logs_metric_filters: list[MetricFilter] | CollectionError | None = None
     cloudwatch_dashboards: list[Dashboard] | CollectionError | None = None
     kms_keys: list[KMSKey] | CollectionError | None = None
+    organizations_organization: Organization | CollectionError | None = None
     tagging_resources: list[TaggedResource] | CollectionError | None = None
     errors: list[CollectionError] = Field(
         default_factory=list,

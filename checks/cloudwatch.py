@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pydantic import JsonValue
@@ -17,6 +17,7 @@ from auditor.datasets import (
     ELBV2_LOAD_BALANCERS,
     LAMBDA_FUNCTIONS,
     LOGS_METRIC_FILTERS,
+    ORGANIZATIONS_ORGANIZATION,
     RDS_DB_INSTANCES,
 )
 from auditor.findings import Remediation, ResourceRef, Severity, Status
@@ -301,8 +302,9 @@ def _source_events(source: str, *names: str) -> str:
 
 
 # The filter patterns of CIS AWS Foundations Benchmark v3.0, section 4 (4.15, AWS Organizations
-# changes, concerns only the management account and is not judged here). Optional conditions
-# are the ones the benchmark's versions differ by (v1.2 against v1.4 and later).
+# changes, concerns only the management account: ORGANIZATIONS_CHANGES, judged on its own).
+# Optional conditions are the ones the benchmark's versions differ by (v1.2 against v1.4 and
+# later).
 SECURITY_EVENTS = (
     SecurityEvent(
         "unauthorized-api-calls",
@@ -499,6 +501,37 @@ SECURITY_EVENTS = (
 )
 
 
+# CIS v3.0 4.15: changes to the organization, recorded by the management account's trail.
+ORGANIZATIONS_CHANGES = SecurityEvent(
+    "organizations-changes",
+    "4.15",
+    "AWS Organizations changes",
+    RequiredPattern(
+        _source_events(
+            "organizations.amazonaws.com",
+            "AcceptHandshake",
+            "AttachPolicy",
+            "CreateAccount",
+            "CreateOrganizationalUnit",
+            "CreatePolicy",
+            "DeclineHandshake",
+            "DeleteOrganization",
+            "DeleteOrganizationalUnit",
+            "DeletePolicy",
+            "DetachPolicy",
+            "DisablePolicyType",
+            "EnablePolicyType",
+            "InviteAccountToOrganization",
+            "LeaveOrganization",
+            "MoveAccount",
+            "RemoveAccountFromOrganization",
+            "UpdatePolicy",
+            "UpdateOrganizationalUnit",
+        )
+    ),
+)
+
+
 def _monitoring_trails(scope: Scope) -> tuple[list[Trail], dict[str, str | CollectionError]]:
     """The multi-region trails homed here that log all management events to a log group, and
     why each other multi-region trail homed here does not."""
@@ -648,11 +681,18 @@ def cloudwatch_security_events_alarmed(scope: Scope) -> Iterable[Verdict]:
     only sees another region's (or account's) multi-region trail is judged there, so it yields
     nothing, as Security Hub does; a region with no multi-region trail at all fails every
     event."""
+    yield from _events_verdicts(scope, SECURITY_EVENTS)
+
+
+def _events_verdicts(scope: Scope, events: Sequence[SecurityEvent]) -> Iterator[Verdict]:
+    """One verdict per event in the home region of the multi-region trails that deliver to
+    CloudWatch Logs; none where another region's (or account's) trail covers this one; FAIL
+    for every event where no multi-region trail records this region."""
     trails, shortfalls = _monitoring_trails(scope)
     if trails:
         filters = scope.get(LOGS_METRIC_FILTERS)
         alarms = scope.get(CLOUDWATCH_METRIC_ALARMS)
-        for event in SECURITY_EVENTS:
+        for event in events:
             yield _event_verdict(event, trails, filters, alarms)
         return
     elsewhere = [
@@ -665,7 +705,7 @@ def cloudwatch_security_events_alarmed(scope: Scope) -> Iterable[Verdict]:
         reason = "; ".join(f"{name}: {why}" for name, why in shortfalls.items())
     else:
         reason = f"no multi-region trail records {scope.region}'s management events"
-    for event in SECURITY_EVENTS:
+    for event in events:
         ref = ResourceRef(id=f"cis-{event.cis}-{event.key}", type=_ACCOUNT_TYPE)
         if error is not None:
             yield unreadable(ref, error)
@@ -680,6 +720,69 @@ def cloudwatch_security_events_alarmed(scope: Scope) -> Iterable[Verdict]:
             silent_alarms={},
             required_pattern=event.pattern.pattern,
         )
+
+
+# LOW, as the other CIS section 4 alarms: an organization change is rare and loud.
+@check(
+    id="cloudwatch_organizations_changes_alarmed",
+    title="AWS Organizations changes raise a CloudWatch alarm that notifies people, in the "
+    "management account",
+    service="cloudwatch",
+    severity=Severity.LOW,
+    resource_type=_ACCOUNT_TYPE,
+    datasets=[
+        CLOUDTRAIL_TRAILS,
+        LOGS_METRIC_FILTERS,
+        CLOUDWATCH_METRIC_ALARMS,
+        ORGANIZATIONS_ORGANIZATION,
+    ],
+    rationale=(
+        "Study materials (Monitoring: alarms that notify an SNS topic, CloudWatch Logs turning "
+        "log data into metrics; the IAM notes on accounts and least privilege): accounts "
+        "invited, removed or moved and service control policies created, attached or detached "
+        "change what every account of the organization may do, and they are recorded only by "
+        "the management account's trail, so CIS v3.0 4.15 asks for a metric filter and an "
+        "alarm there. Judged only in the management account (DescribeOrganization's "
+        "MasterAccountId); other accounts and accounts outside an organization get no finding."
+    ),
+    remediation=Remediation(
+        console=(
+            "CloudWatch console (management account, the multi-region trail's home region) > "
+            "Log groups > the trail's log group > Metric filters > Create metric filter with "
+            "the benchmark's pattern (see the finding's required_pattern), metric value 1 > "
+            "then Create alarm on that metric: Sum >= 1 over 5 minutes, notify an SNS topic "
+            "with subscribers."
+        ),
+        cli=(
+            "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name "
+            "organizations-changes --filter-pattern '<required_pattern>' "
+            "--metric-transformations metricName=OrganizationsChanges,"
+            "metricNamespace=CISBenchmark,metricValue=1 && aws cloudwatch put-metric-alarm "
+            "--alarm-name organizations-changes --namespace CISBenchmark --metric-name "
+            "OrganizationsChanges --statistic Sum --period 300 --evaluation-periods 1 "
+            "--threshold 1 --comparison-operator GreaterThanOrEqualToThreshold "
+            "--alarm-actions <sns-topic-arn>"
+        ),
+        terraform=(
+            "aws_cloudwatch_log_metric_filter (log_group_name = the trail's log group, pattern = "
+            "the benchmark's) + aws_cloudwatch_metric_alarm on its metric with alarm_actions = "
+            "[aws_sns_topic.<name>.arn], in the management account"
+        ),
+    ),
+    references=[
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_cloudtrail-integration.html",
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+        "cloudwatch-alarms-for-cloudtrail.html",
+    ],
+    compliance={"cis-3.0": [ORGANIZATIONS_CHANGES.cis]},
+)
+def cloudwatch_organizations_changes_alarmed(scope: Scope) -> Iterable[Verdict]:
+    """In the management account only (an account whose DescribeOrganization names it as
+    MasterAccountId), the organization-changes event judged as the other CIS section 4
+    events are. A check of its own, so a denied DescribeOrganization leaves 4.1-4.14 judged."""
+    if not scope.get(ORGANIZATIONS_ORGANIZATION).manages(scope.account_id):
+        return
+    yield from _events_verdicts(scope, (ORGANIZATIONS_CHANGES,))
 
 
 # --- Dashboards ------------------------------------------------------------------------------

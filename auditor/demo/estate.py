@@ -18,7 +18,11 @@ from auditor.demo.identity import seed_identity
 from auditor.demo.monitoring import seed_monitoring
 from auditor.demo.organization import seed_organization
 from auditor.demo.reliability import seed_reliability
-from auditor.demo.security import seed_security, trails_deliver_to_logs
+from auditor.demo.security import (
+    alarm_organization_changes,
+    seed_security,
+    trails_deliver_to_logs,
+)
 from auditor.demo.storage import seed_storage
 
 # The estate module is where callers find the regions it seeds.
@@ -568,6 +572,7 @@ def _seed_in_order(client: ClientFactory) -> None:
         seed_compute(client, region, account, topic_arn)
         seed_data_tier(client, region, account)
         seed_monitoring(client, region, account, topic_arn)
+        alarm_organization_changes(client, region, topic_arn)
         seed_storage(client, region, account)
         seed_reliability(client, region)
     trails_deliver_to_logs(account)

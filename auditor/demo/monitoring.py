@@ -132,29 +132,44 @@ def _log_group(logs: Any, name: str, retention_days: int | None) -> str:
     return arn
 
 
+def security_alarm(
+    logs: Any,
+    cloudwatch: Any,
+    name: str,
+    pattern: str,
+    topic_arn: str | None,
+    component: str | None = None,
+) -> None:
+    """A CIS section 4 metric filter on the trail's log group and its alarm, paging
+    `topic_arn` (or no one)."""
+    metric = f"cis-{name}"
+    logs.put_metric_filter(
+        logGroupName=_TRAIL_LOG_GROUP,
+        filterName=name,
+        filterPattern=pattern,
+        metricTransformations=[
+            {"metricName": metric, "metricNamespace": _NAMESPACE, "metricValue": "1"}
+        ],
+    )
+    cloudwatch.put_metric_alarm(
+        AlarmName=f"security-{name}",
+        Namespace=_NAMESPACE,
+        MetricName=metric,
+        Statistic="Sum",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        ActionsEnabled=True,
+        AlarmActions=[topic_arn] if topic_arn else [],
+        Tags=tags(component),
+    )
+
+
 def _security_alarms(logs: Any, cloudwatch: Any, topic_arn: str) -> None:
     for spec in FILTERS:
-        metric = f"cis-{spec.name}"
-        logs.put_metric_filter(
-            logGroupName=_TRAIL_LOG_GROUP,
-            filterName=spec.name,
-            filterPattern=spec.pattern,
-            metricTransformations=[
-                {"metricName": metric, "metricNamespace": _NAMESPACE, "metricValue": "1"}
-            ],
-        )
-        cloudwatch.put_metric_alarm(
-            AlarmName=f"security-{spec.name}",
-            Namespace=_NAMESPACE,
-            MetricName=metric,
-            Statistic="Sum",
-            Period=300,
-            EvaluationPeriods=1,
-            Threshold=1,
-            ComparisonOperator="GreaterThanOrEqualToThreshold",
-            ActionsEnabled=True,
-            AlarmActions=[topic_arn] if spec.notify else [],
-            Tags=tags(),
+        security_alarm(
+            logs, cloudwatch, spec.name, spec.pattern, topic_arn if spec.notify else None
         )
 
 

@@ -1,7 +1,8 @@
 """Seeds the least-privilege examples: a break-glass role holding the AWS-managed
 AdministratorAccess policy, an auditors group holding a read-only AWS-managed policy, and a
 deploy role whose escalation path is split between a managed and an inline policy (and whose
-CodeBuild trust names no source account), and a Config recorder role whose trust does.
+CodeBuild trust names no source account), and a Config recorder role whose trust does; and,
+as the organization's management account, an alarm on AWS Organizations changes.
 
 moto only has AWS's managed policies when told to load all ~1,300 of them at start-up; the
 demo adds the two it attaches, with AWS's own documents from moto's copy, to moto's model
@@ -14,6 +15,7 @@ import json
 from typing import Any
 
 from auditor.demo.common import US, ClientFactory, tags, trust_policy
+from auditor.demo.monitoring import security_alarm
 
 ADMIN_POLICY = "AdministratorAccess"
 READ_POLICY = "AmazonS3ReadOnlyAccess"
@@ -79,6 +81,36 @@ def seed_security(client: ClientFactory, account: str) -> None:
             {"Service": "config.amazonaws.com"}, {"StringEquals": {"aws:SourceAccount": account}}
         ),
         Tags=tags("identity"),
+    )
+
+
+# CIS v3.0 4.15's pattern, as the benchmark prints it.
+_ORGANIZATIONS_PATTERN = (
+    '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") '
+    '|| ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") '
+    '|| ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") '
+    '|| ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") '
+    '|| ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") '
+    '|| ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") '
+    '|| ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") '
+    '|| ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") '
+    '|| ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") '
+    '|| ($.eventName = "UpdateOrganizationalUnit")) }'
+)
+
+
+def alarm_organization_changes(client: ClientFactory, region: str, topic_arn: str) -> None:
+    """CIS 4.15 on the multi-region trail's log group (us-east-1, created with the monitoring
+    examples): a metric filter on Organizations changes and an alarm paging the ops topic."""
+    if region != US:
+        return
+    security_alarm(
+        client("logs", US),
+        client("cloudwatch", US),
+        "organizations-changes",
+        _ORGANIZATIONS_PATTERN,
+        topic_arn,
+        "monitoring",
     )
 
 

@@ -18,13 +18,14 @@ from auditor.models import (
     CollectionError,
     IAMAccountSummary,
     IAMPasswordPolicy,
+    Organization,
     RootCredentialsManagement,
     ScopeSnapshot,
 )
 from auditor.registry import load_collectors
 from checks.cloudtrail import cloudtrail_multi_region_enabled
 from checks.cloudwatch import cloudwatch_alarm_has_action
-from checks.iam import iam_root_hardware_mfa
+from checks.iam import iam_root_hardware_mfa, iam_root_mfa_enabled, iam_root_no_access_keys
 from checks.kms import kms_key_rotation_enabled
 from checks.rds import rds_cluster_multi_az
 from tests.support.stubbed import AnswerBook, StubbedPool, collect_stubbed
@@ -354,6 +355,33 @@ def test_a_root_with_credentials_is_not_asked_about_organization_features() -> N
     assert isinstance(summary, IAMAccountSummary)
     assert summary.account_password_present is None
     assert summary.root_credentials_management is None
+
+
+def test_a_denied_organization_features_read_is_the_root_mfa_checks_error_alone() -> None:
+    # moto's GetAccountSummary carries no AccountPasswordPresent, so against moto the auditor
+    # never needs ListOrganizationsFeatures; this is where its denial is shown.
+    scope = replay("iam_account_summary_bare_root_denied")
+    summary = scope.iam_account_summary
+
+    assert isinstance(summary, IAMAccountSummary)
+    gap = summary.root_credentials_management
+    assert isinstance(gap, CollectionError)
+    assert (gap.operation, gap.error_code) == ("ListOrganizationsFeatures", "AccessDenied")
+    [mfa] = verdicts(iam_root_mfa_enabled, scope)
+    assert mfa.status.value == "ERROR"
+    assert mfa.evidence == {"operation": "ListOrganizationsFeatures", "error_code": "AccessDenied"}
+    # The rest of the summary was read: the access key check still judges.
+    [keys] = verdicts(iam_root_no_access_keys, scope)
+    assert keys.status.value == "PASS"
+
+
+def test_organization_without_master_account_id_names_its_management_account_from_the_arn() -> None:
+    organization = replay("organizations_organization").organizations_organization
+
+    assert isinstance(organization, Organization)
+    assert organization.organization_id == "o-exampleorgid"
+    assert organization.management_account_id == "111111111111"
+    assert organization.manages("111111111111") and not organization.manages("222222222222")
 
 
 def test_password_policy_from_botocores_example() -> None:

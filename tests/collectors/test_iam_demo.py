@@ -67,6 +67,10 @@ def test_identity_estate_shows_pass_and_fail_where_moto_allows(
         # moto cannot backdate keys or passwords (and dates its report 2015-02-02).
         "iam_user_access_keys_rotated": {"PASS"},
         "iam_user_unused_credentials": {"PASS"},
+        # One password policy per account, and this account's meets both bars; the sandbox
+        # member, which has none, shows their FAIL.
+        "iam_password_policy_min_length": {"PASS"},
+        "iam_password_policy_reuse_prevention": {"PASS"},
     }
     assert failing["iam_role_trust_policy_restricted"] == {"partner-analytics-reader"}
     assert failing["iam_user_console_mfa"] == {"jun.support"}

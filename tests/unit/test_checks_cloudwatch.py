@@ -31,6 +31,7 @@ from auditor.models import (
     MetricAlarm,
     MetricFilter,
     MetricTransformation,
+    Organization,
     ScopeSnapshot,
     Trail,
     TrailEventSelectors,
@@ -39,6 +40,7 @@ from checks.cloudwatch import (
     SECURITY_EVENTS,
     cloudwatch_alarm_has_action,
     cloudwatch_dashboard_exists,
+    cloudwatch_organizations_changes_alarmed,
     cloudwatch_security_events_alarmed,
     is_sns_topic,
     notifies_people,
@@ -573,3 +575,108 @@ def test_filter_joining_alternatives_with_and_matches_nothing_and_fails() -> Non
         if k.startswith("cis-4.5-")
     ]
     assert passing.status is Status.PASS
+
+
+# --- CIS 4.15: AWS Organizations changes, in the management account -------------------------
+
+ORGANIZATIONS_PATTERN = (
+    '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || '
+    '($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || '
+    '($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || '
+    '($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || '
+    '($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || '
+    '($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || '
+    '($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || '
+    '($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || '
+    '($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || '
+    '($.eventName = "UpdateOrganizationalUnit")) }'
+)
+OTHER_MANAGEMENT = "999988887777"
+
+
+def organization(management: str) -> ScopeSnapshot:
+    return global_scope(
+        organizations_organization=Organization(
+            in_organization=True,
+            organization_id="o-a1b2c3d4e5",
+            management_account_id=management,
+            feature_set="ALL",
+        )
+    )
+
+
+def organization_verdicts(
+    account: ScopeSnapshot, filters: list[MetricFilter], alarms: list[MetricAlarm]
+) -> list[Any]:
+    return run_check(
+        cloudwatch_organizations_changes_alarmed,
+        monitoring([audit_trail()], filters, alarms),
+        account=account,
+    )
+
+
+def test_organization_changes_filtered_and_alarmed_in_the_management_account_pass() -> None:
+    [verdict] = organization_verdicts(
+        organization(ACCOUNT),
+        [metric_filter("4.15", ORGANIZATIONS_PATTERN)],
+        [alarm_on("4.15")],
+    )
+
+    assert verdict.status is Status.PASS
+    assert verdict.resource.id == "cis-4.15-organizations-changes"
+    assert verdict.message == (
+        "AWS Organizations changes (CIS 4.15) are counted by metric filter cis-4.15 on log group "
+        "/org/cloudtrail, and alarm cis-4.15-alarm notifies an SNS topic."
+    )
+
+
+def test_management_account_without_the_organizations_filter_fails() -> None:
+    partial = ORGANIZATIONS_PATTERN.replace('|| ($.eventName = "MoveAccount") ', "")
+
+    [missing] = organization_verdicts(organization(ACCOUNT), [], [])
+    [near] = organization_verdicts(
+        organization(ACCOUNT), [metric_filter("4.15", partial)], [alarm_on("4.15")]
+    )
+
+    assert missing.status is Status.FAIL
+    assert missing.message == (
+        "AWS Organizations changes (CIS 4.15) raise no alarm that notifies an SNS topic: no "
+        "metric filter on /org/cloudtrail matches the benchmark's pattern."
+    )
+    assert near.status is Status.FAIL
+    assert "lacks eventName = MoveAccount" in near.message
+
+
+def test_organization_changes_are_not_judged_outside_the_management_account() -> None:
+    member = organization(OTHER_MANAGEMENT)
+    alone = global_scope(organizations_organization=Organization(in_organization=False))
+
+    assert organization_verdicts(member, [], []) == []
+    assert organization_verdicts(alone, [], []) == []
+
+
+def test_organization_changes_error_when_the_organization_cannot_be_read() -> None:
+    denied_org = global_scope(
+        organizations_organization=dataset_denied(
+            "organizations", "DescribeOrganization", region=GLOBAL_REGION
+        )
+    )
+
+    [finding] = engine_findings(
+        cloudwatch_organizations_changes_alarmed,
+        monitoring([audit_trail()], [], []),
+        account=denied_org,
+    )
+    [still_judged] = [
+        f
+        for f in engine_findings(
+            cloudwatch_security_events_alarmed,
+            monitoring([audit_trail()], [], []),
+            account=denied_org,
+        )
+        if f.resource.id == "cis-4.1-unauthorized-api-calls"
+    ]
+
+    assert finding.status is Status.ERROR
+    assert finding.evidence["operation"] == "DescribeOrganization"
+    assert still_judged.status is Status.FAIL
