@@ -480,6 +480,7 @@ def test_seeding_over_http_matches_the_mock(
     assert over_http == expected
     # 3 seeded, 2 by the compute estate (lesson-api, lingo-web), plus 4 for each of the 5
     # target-tracking policies (user-progress table and GSI read+write, leaderboard read), plus
-    # 6 on the audit trail's security-event metric filters (auditor/demo/monitoring.py).
-    assert len(over_http[US]["alarms"]) == 3 + 2 + 4 * 5 + 6
+    # 6 on the audit trail's security-event metric filters (auditor/demo/monitoring.py), plus 1
+    # on its Organizations changes filter (auditor/demo/security.py).
+    assert len(over_http[US]["alarms"]) == 3 + 2 + 4 * 5 + 6 + 1
     assert over_http[EU]["clusters"] == [("reporting", False)]

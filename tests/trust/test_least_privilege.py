@@ -4,14 +4,12 @@ action turns exactly the findings that needed it into ERROR, and nothing else ch
 
 Where moto's enforcement differs from AWS, the TEST's copy of the policy is adapted (never the
 product's policy), see `_as_moto_checks_it`:
-- moto checks CloudWatch calls as `monitoring:<Operation>` (the signing name), where AWS uses
-  `cloudwatch:<Operation>`;
-- moto checks API Gateway calls as `apigateway:<Operation>`, where AWS uses the HTTP verb
-  (`apigateway:GET`);
-- moto checks S3 `GetBucketEncryption` and `GetPublicAccessBlock` as `s3:ListBucket` (its action
-  map lacks their query markers), where AWS uses `s3:GetEncryptionConfiguration` and
-  `s3:GetBucketPublicAccessBlock`, and S3 Control `GetPublicAccessBlock` as
-  `s3:GetPublicAccessBlock`, where AWS uses `s3:GetAccountPublicAccessBlock`;
+- moto (5.2.6, pinned in pyproject.toml) authorizes each request as `<signing name>:<Operation>`,
+  the operation's API name, where AWS uses the IAM action: CloudWatch as `monitoring:…`, API
+  Gateway as `apigateway:GetRestApis` (AWS: the HTTP verb, `apigateway:GET`), S3 `ListBuckets`
+  as `s3:ListBuckets` (AWS: `s3:ListAllMyBuckets`), `GetBucketEncryption` as
+  `s3:GetBucketEncryption` (AWS: `s3:GetEncryptionConfiguration`), S3 Control
+  `GetPublicAccessBlock` as `s3:GetPublicAccessBlock` (AWS: `s3:GetAccountPublicAccessBlock`);
 - moto's signature check of a REST GET is fixed in the server (tests/trust/enforcing_moto.py);
 - moto answers a denied REST-JSON or CBOR call with an XML body botocore cannot parse, so the
   report's error code there is the HTTP status "403" instead of AccessDeniedException.
@@ -19,12 +17,14 @@ product's policy), see `_as_moto_checks_it`:
 
 from __future__ import annotations
 
+import functools
 import json
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import botocore.session
 import pytest
 
 from auditor.demo.estate import DEMO_REGIONS
@@ -59,28 +59,27 @@ PERMISSION_OF = {
 }
 
 
-# AWS action -> what moto checks instead (see the module docstring).
-MOTO_ACTIONS = {
-    "s3:GetEncryptionConfiguration": ["s3:ListBucket"],
-    "s3:GetBucketPublicAccessBlock": ["s3:ListBucket"],
-    "s3:GetAccountPublicAccessBlock": ["s3:GetPublicAccessBlock"],
-}
+_BOTOCORE = botocore.session.get_session()
 
 
-def _as_moto_checks_it(action: str) -> list[str]:
-    """The actions moto's enforcement checks for one AWS action (see the module docstring)."""
-    if action in MOTO_ACTIONS:
-        return MOTO_ACTIONS[action]
-    service, _, name = action.partition(":")
-    if service == "cloudwatch":
-        return [f"monitoring:{name}"]
-    if action == "apigateway:GET":
-        return sorted(
-            f"apigateway:{operation}"
-            for (svc, operation), permission in PERMISSION_OF.items()
-            if permission == action and svc in ("apigateway", "apigatewayv2")
+@functools.cache
+def _signing_name(service: str) -> str:
+    name: str = _BOTOCORE.get_service_model(service).signing_name
+    return name
+
+
+@functools.cache
+def _as_moto_checks_it(action: str) -> tuple[str, ...]:
+    """The actions moto's enforcement checks for one AWS action: `<signing name>:<Operation>`
+    for each operation the action allows (see the module docstring)."""
+    checked = tuple(
+        sorted(
+            f"{_signing_name(service)}:{operation}"
+            for (service, operation), permission in PERMISSION_OF.items()
+            if permission == action
         )
-    return [action]
+    )
+    return checked or (action,)  # the scan-wide actions are named as their one operation
 
 
 def _moto_policy(actions: list[str]) -> str:
