@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test chromium lint typecheck pytest docs clean
+.PHONY: demo test test-shapes chromium lint typecheck pytest docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ pytest: chromium
 	$(BIN)/pytest -n 2 --dist loadfile
 
 test: chromium lint typecheck pytest
+
+# Nightly size: every collector fed 200 fresh answers drawn from botocore's output shapes.
+test-shapes: $(VENV)/.dev-installed
+	AUDITOR_SHAPED_EXAMPLES=200 $(BIN)/pytest -n 2 tests/collectors/test_shaped_answers.py
 
 # docs/checks.md is generated from the checks' metadata; a test fails when it is stale.
 docs: $(VENV)/.dev-installed

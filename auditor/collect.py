@@ -84,6 +84,11 @@ def plan(target: Target, datasets: Iterable[str], collectors: dict[str, Collecto
     return tasks
 
 
+# What reading an answer of an unexpected shape raises (a member absent, null, or of another
+# type); pydantic's ValidationError is a ValueError.
+MALFORMED = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
 def _run(
     task: Task, caller: ApiCaller, target: Target
 ) -> tuple[Any, list[CollectionError], list[UnreadResource]]:
@@ -103,12 +108,20 @@ def _run(
         return failure.error, [*ctx.errors, failure.error], []
     except Exception as exc:  # a collector bug must not read as clean data
         log.exception("collector %s failed", task.collector.dataset.name)
+        service, operation = (
+            task.collector.dataset.service,
+            f"collect:{task.collector.dataset.name}",
+        )
+        code = "CollectorFailed"
+        if isinstance(exc, MALFORMED) and ctx.last_answered is not None:
+            # A member missing or of another shape than the model says: the answer's fault.
+            (service, operation), code = ctx.last_answered, "MalformedAnswer"
         error = CollectionError(
             account_id=target.account_id,
             region=task.region,
-            service=task.collector.dataset.service,
-            operation=f"collect:{task.collector.dataset.name}",
-            error_code="CollectorFailed",
+            service=service,
+            operation=operation,
+            error_code=code,
             message=f"{type(exc).__name__}: {exc}"[:500],
         )
         return error, [*ctx.errors, error], []

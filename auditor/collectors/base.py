@@ -101,6 +101,9 @@ class CollectContext:
         self.partition = partition
         self.errors: list[CollectionError] = []
         self.unread: list[UnreadResource] = []
+        # (service, operation) of the latest answer: the one an answer the collector cannot
+        # make sense of most likely came from, named in the dataset's error.
+        self.last_answered: tuple[str, str] | None = None
 
     def _check_declared(self, service: str, operation: str) -> None:
         if (service, operation) not in self._declared:
@@ -148,6 +151,7 @@ class CollectContext:
             if failure is None:
                 raise
             raise failure from exc
+        self.last_answered = (service, operation)
         return result
 
     def paginate(
@@ -181,6 +185,7 @@ class CollectContext:
         merged: dict[str, list[Any]] = {key: [] for key in keys}
         try:
             for page in self._caller.paginate(service, target, operation, params):
+                self.last_answered = (service, operation)
                 for key in keys:
                     merged[key].extend(page.get(key, []))
         except Exception as exc:
