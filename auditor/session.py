@@ -20,7 +20,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.retries.standard import RetryEventAdapter, ThrottlingErrorDetector
 
-from auditor.collectors.base import error_code_of
+from auditor.collectors.base import UndeclaredOperation, error_code_of
 from auditor.errors import CredentialError, UsageError
 from auditor.limits import Gate, limit_for, quota_of
 from auditor.models import CollectionError
@@ -328,6 +328,16 @@ class Meter:
 
 _THROTTLING = ThrottlingErrorDetector(RetryEventAdapter())
 
+# Lists that AWS pages only when asked with a page size (its paginator's limit key), and the
+# size sent: without it ListBuckets returns no BucketRegion and no ContinuationToken (and is
+# refused for accounts allowed over 10,000 buckets), ListQueues stops at 1,000 queues without a
+# NextToken, and ListUserPools requires MaxResults (60 at most).
+PAGE_SIZE_NEEDED: dict[tuple[str, str], tuple[str, int]] = {
+    ("s3", "ListBuckets"): ("MaxBuckets", 1000),
+    ("sqs", "ListQueues"): ("MaxResults", 1000),
+    ("cognito-idp", "ListUserPools"): ("MaxResults", 60),
+}
+
 
 def drop_account_host_label(request: Any, **_: Any) -> None:
     """S3 Control sends each request to `<account id>.<endpoint host>`. A custom endpoint (a
@@ -423,14 +433,21 @@ class ClientPool:
 
     def call(self, service: str, region: str, operation: str, params: dict[str, Any]) -> Any:
         client = self.client(service, region)
+        method = xform_name(operation)
+        if client.can_paginate(method):
+            # One call of a paginated list is its first page only: never taken as complete.
+            raise UndeclaredOperation(f"{service}:{operation} pages: read it with paginate")
         with self._gates[(service, region)].slot():
-            return getattr(client, xform_name(operation))(**params)
+            return getattr(client, method)(**params)
 
     def paginate(
         self, service: str, region: str, operation: str, params: dict[str, Any]
     ) -> Iterable[dict[str, Any]]:
         client = self.client(service, region)
         method = xform_name(operation)
+        page_size = PAGE_SIZE_NEEDED.get((service, operation))
+        if page_size is not None and page_size[0] not in params:
+            params = {**params, page_size[0]: page_size[1]}
         with self._gates[(service, region)].slot():
             if client.can_paginate(method):
                 yield from client.get_paginator(method).paginate(**params)

@@ -10,7 +10,6 @@ from auditor.datasets import COGNITO_USER_POOLS
 from auditor.models import CognitoUserPool, UserPoolSettings
 
 _SERVICE = "cognito-idp"
-_PAGE = 60  # ListUserPools requires MaxResults; 60 is its largest page
 
 
 def _settings(ctx: CollectContext, pool_id: str) -> UserPoolSettings:
@@ -32,7 +31,7 @@ def collect_user_pools(ctx: CollectContext) -> list[CognitoUserPool]:
             settings=ctx.attempt(partial(_settings, ctx, p["Id"])),
         )
 
-    pools = ctx.paginate(_SERVICE, "ListUserPools", "UserPools", MaxResults=_PAGE)
+    pools = ctx.paginate(_SERVICE, "ListUserPools", "UserPools")
     return ctx.each(pools, one, kind="AWS::Cognito::UserPool", ident=lambda p: p["Id"])
 
 

@@ -174,8 +174,9 @@ def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
             policy=ctx.attempt(partial(_policy, ctx, name, region)),
         )
 
-    # With MaxBuckets, ListBuckets pages and names each bucket's BucketRegion (no location read).
-    buckets = ctx.paginate("s3", "ListBuckets", "Buckets", MaxBuckets=1000)
+    # Sent with MaxBuckets (session.PAGE_SIZE_NEEDED), ListBuckets pages and names each
+    # bucket's BucketRegion (no location read).
+    buckets = ctx.paginate("s3", "ListBuckets", "Buckets")
     return ctx.each(
         buckets,
         one,

@@ -64,8 +64,8 @@ def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
             attributes=attributes,
         )
 
-    # Without MaxResults, ListQueues returns at most 1,000 queues and no NextToken.
-    urls = ctx.paginate(_SERVICE, "ListQueues", "QueueUrls", MaxResults=1000)
+    # Sent with MaxResults (session.PAGE_SIZE_NEEDED): without it ListQueues stops at 1,000.
+    urls = ctx.paginate(_SERVICE, "ListQueues", "QueueUrls")
     return ctx.each(urls, one, kind=QUEUE_TYPE, ident=str, arn=partial(_queue_arn, ctx), gone=_GONE)
 
 
