@@ -11,9 +11,9 @@ from botocore import xform_name
 from auditor.collectors.base import UndeclaredOperation
 from auditor.registry import load_collectors
 from auditor.session import PAGE_SIZE_NEEDED, ClientPool
-from tests.support.stubbed import StubbedPool, testing_session
+from tests.support.stubbed import StubbedPool, offline_session
 
-_PAGINATORS = testing_session()._session
+_PAGINATORS = offline_session()._session
 
 
 def _paginator(service: str, operation: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def test_the_page_size_is_sent_when_the_collector_leaves_it_out(
 
 
 def test_a_paginated_list_sent_as_one_call_is_refused() -> None:
-    pool = ClientPool(testing_session(), None)
+    pool = ClientPool(offline_session(), None)
     # ListTables pages: one call would be its first 100 tables only.
     assert pool.client("dynamodb", "us-east-1").can_paginate(xform_name("ListTables"))
 

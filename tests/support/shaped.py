@@ -18,7 +18,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.model import Shape
 
 from auditor.session import ClientPool
-from tests.support.stubbed import testing_session
+from tests.support.stubbed import offline_session
 
 _STRINGS = (
     "",
@@ -41,7 +41,7 @@ class ShapedAnswers(ClientPool):
     """Every (service, region) client answers from `rng`, drawn from the output shape."""
 
     def __init__(self, rng: random.Random) -> None:
-        super().__init__(testing_session(), None)
+        super().__init__(offline_session(), None)
         self.rng = rng
         self.asked: list[tuple[str, str]] = []
         self._hooked: set[tuple[str, str]] = set()

@@ -26,7 +26,7 @@ from auditor.session import ClientPool
 ACCOUNT = "123456789012"
 
 
-def testing_session() -> boto3.session.Session:
+def offline_session() -> boto3.session.Session:
     """A session with moto's fake credentials: no request leaves the process unanswered."""
     return boto3.session.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
@@ -37,7 +37,7 @@ class StubbedPool(ClientPool):
     """Every (service, region) client is a real one with an active Stubber."""
 
     def __init__(self) -> None:
-        super().__init__(testing_session(), None)
+        super().__init__(offline_session(), None)
         self.stubbers: dict[tuple[str, str], Stubber] = {}
 
     def client(self, service: str, region: str) -> Any:
@@ -114,7 +114,7 @@ class AnswerBook(ClientPool):
     fails the test."""
 
     def __init__(self, entries: list[dict[str, Any]]) -> None:
-        super().__init__(testing_session(), None)
+        super().__init__(offline_session(), None)
         self.entries = entries
         self.asked: list[tuple[str, str, dict[str, Any]]] = []
         self._hooked: set[tuple[str, str]] = set()
