@@ -97,6 +97,21 @@ def _verdicts(
     return verdicts + _unread_verdicts(check, scope, account)
 
 
+# What an unread resource stands for besides itself: an API whose read failed hides its stages
+# and routes, which are what the checks over its dataset judge.
+CONTAINED_TYPES: dict[str, frozenset[str]] = {
+    "AWS::ApiGateway::RestApi": frozenset({"AWS::ApiGateway::Stage"}),
+    "AWS::ApiGatewayV2::Api": frozenset(
+        {"AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Route", "AWS::ApiGateway::Stage"}
+    ),
+}
+
+
+def judged_with(resource_type: str) -> frozenset[str]:
+    """The resource types whose checks report an unread resource of `resource_type` as ERROR."""
+    return frozenset({resource_type}) | CONTAINED_TYPES.get(resource_type, frozenset())
+
+
 def _unread_verdicts(
     check: Check, scope: ScopeSnapshot, account: ScopeSnapshot | None
 ) -> list[Verdict]:
@@ -107,7 +122,7 @@ def _unread_verdicts(
     for dataset in meta.datasets:
         source = source_scope(dataset, scope, account)
         for resource in source.unread if source is not None else ():
-            if resource.dataset == dataset and resource.type == meta.resource_type:
+            if resource.dataset == dataset and meta.resource_type in judged_with(resource.type):
                 ref = ResourceRef(arn=resource.arn, id=resource.id, type=resource.type)
                 verdicts.append(unreadable(ref, resource.error, region=resource.region))
     return verdicts

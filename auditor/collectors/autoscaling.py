@@ -12,6 +12,7 @@ from auditor.datasets import AUTOSCALING_GROUPS
 from auditor.models import AutoScalingGroup, CollectionError
 
 _SERVICE = "autoscaling"
+_GROUP_TYPE = "AWS::AutoScaling::AutoScalingGroup"  # an unreadable entry is that group's ERROR
 
 
 def _names_by_group(
@@ -79,7 +80,13 @@ def collect_groups(ctx: CollectContext) -> list[AutoScalingGroup]:
             "ScheduledActionName",
         )
     )
-    return [_group(g, policies, schedules) for g in groups]
+    return ctx.each(
+        groups,
+        partial(_group, policies=policies, schedules=schedules),
+        kind=_GROUP_TYPE,
+        ident=lambda g: g["AutoScalingGroupName"],
+        arn=lambda g: g.get("AutoScalingGroupARN"),
+    )
 
 
 GROUPS = Collector(

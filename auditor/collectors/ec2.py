@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from auditor.collectors.base import CollectContext, Collector, Operation
@@ -32,24 +33,31 @@ def _permission(p: dict[str, Any], owner_id: str) -> SecurityGroupPermission:
     )
 
 
+def _security_group(ctx: CollectContext, g: dict[str, Any]) -> SecurityGroup:
+    owner = str(g.get("OwnerId", ctx.account_id))
+    return SecurityGroup(
+        id=g["GroupId"],
+        name=g.get("GroupName", ""),
+        arn=g.get("SecurityGroupArn")
+        or f"arn:{ctx.partition}:ec2:{ctx.region}:{owner}:security-group/{g['GroupId']}",
+        vpc_id=g.get("VpcId"),
+        owner_id=owner,
+        ingress=[_permission(p, owner) for p in g.get("IpPermissions", [])],
+        egress=[_permission(p, owner) for p in g.get("IpPermissionsEgress", [])],
+        tags=_tags(g),
+    )
+
+
 def collect_security_groups(ctx: CollectContext) -> list[SecurityGroup]:
-    groups = []
-    for g in ctx.paginate("ec2", "DescribeSecurityGroups", "SecurityGroups"):
-        owner = str(g.get("OwnerId", ctx.account_id))
-        groups.append(
-            SecurityGroup(
-                id=g["GroupId"],
-                name=g.get("GroupName", ""),
-                arn=g.get("SecurityGroupArn")
-                or f"arn:{ctx.partition}:ec2:{ctx.region}:{owner}:security-group/{g['GroupId']}",
-                vpc_id=g.get("VpcId"),
-                owner_id=owner,
-                ingress=[_permission(p, owner) for p in g.get("IpPermissions", [])],
-                egress=[_permission(p, owner) for p in g.get("IpPermissionsEgress", [])],
-                tags=_tags(g),
-            )
-        )
-    return groups
+    # A group that cannot be read is its own ERROR; a database naming it is an ERROR too, as
+    # for any group the snapshot does not hold.
+    return ctx.each(
+        ctx.paginate("ec2", "DescribeSecurityGroups", "SecurityGroups"),
+        partial(_security_group, ctx),
+        kind="AWS::EC2::SecurityGroup",
+        ident=lambda g: g["GroupId"],
+        arn=lambda g: g.get("SecurityGroupArn"),
+    )
 
 
 def collect_network_interfaces(ctx: CollectContext) -> list[NetworkInterface]:

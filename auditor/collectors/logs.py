@@ -18,17 +18,24 @@ def _group_arn(group: dict[str, Any]) -> str:
     return arn[:-2] if arn.endswith(":*") else arn
 
 
+def _log_group(g: dict[str, Any]) -> LogGroup:
+    return LogGroup(
+        arn=_group_arn(g),
+        name=g["logGroupName"],
+        retention_days=g.get("retentionInDays"),
+        kms_key_id=g.get("kmsKeyId") or None,
+        stored_bytes=int(g.get("storedBytes", 0)),
+    )
+
+
 def collect_log_groups(ctx: CollectContext) -> list[LogGroup]:
-    return [
-        LogGroup(
-            arn=_group_arn(g),
-            name=g["logGroupName"],
-            retention_days=g.get("retentionInDays"),
-            kms_key_id=g.get("kmsKeyId") or None,
-            stored_bytes=int(g.get("storedBytes", 0)),
-        )
-        for g in ctx.paginate(_SERVICE, "DescribeLogGroups", "logGroups")
-    ]
+    return ctx.each(
+        ctx.paginate(_SERVICE, "DescribeLogGroups", "logGroups"),
+        _log_group,
+        kind="AWS::Logs::LogGroup",  # an entry that cannot be read is that group's ERROR
+        ident=lambda g: g["logGroupName"],
+        arn=lambda g: _group_arn(g) or None,
+    )
 
 
 def _transformations(items: list[dict[str, Any]]) -> list[MetricTransformation]:

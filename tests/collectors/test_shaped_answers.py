@@ -17,14 +17,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditor.engine import judged_with
 from auditor.models import CollectionError
-from auditor.registry import load_collectors
+from auditor.registry import load_checks, load_collectors
 from tests.support.shaped import ShapedAnswers
 from tests.support.stubbed import collect_stubbed
 
 EXAMPLES = int(os.environ.get("AUDITOR_SHAPED_EXAMPLES", "4"))
 NIGHTLY = "AUDITOR_SHAPED_EXAMPLES" in os.environ
 COLLECTORS = load_collectors()
+# The resource types the checks over each dataset judge.
+JUDGED: dict[str, set[str]] = {}
+for _check in load_checks().values():
+    for _dataset in _check.metadata.datasets:
+        JUDGED.setdefault(_dataset, set()).add(_check.metadata.resource_type)
 
 
 @pytest.mark.parametrize("dataset", sorted(COLLECTORS))
@@ -48,6 +54,9 @@ def test_any_answer_of_the_documented_shape_is_read_or_named_as_a_gap(
         value = getattr(scope, dataset)
         errors = [*scope.errors, *([value] if isinstance(value, CollectionError) else [])]
         unread = [resource.error for resource in scope.unread]
+        # A resource left unread is of a type some check reports as ERROR: never dropped unseen.
+        for resource in scope.unread:
+            assert judged_with(resource.type) & JUDGED.get(dataset, set()), resource
         for error in errors:
             assert error.error_code != "CollectorFailed", error.message
             # Named by the operation whose answer it was, or one resource's alone (kept as an
