@@ -162,6 +162,10 @@ def test_permanent_faults_make_exactly_the_affected_findings_error(
         assert fault.operation in html and fault.code in html
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_scan_leaves_no_report(port: int, tmp_path: Path, signum: int) -> None:
     out = tmp_path / "out"
@@ -187,6 +191,9 @@ def test_an_interrupted_scan_leaves_no_report(port: int, tmp_path: Path, signum:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # As a terminal's foreground job: a suite started in the background inherits
+            # SIGINT ignored, and the auditor rightly keeps it ignored then.
+            preexec_fn=_default_sigint,
         )
         deadline = time.monotonic() + 60
         while len(proxy.requests) < 10:  # well into the collection
