@@ -20,7 +20,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.retries.standard import RetryEventAdapter, ThrottlingErrorDetector
 
-from auditor.collectors.base import UndeclaredOperation, error_code_of
+from auditor.collectors.base import UnpagedList, error_code_of
 from auditor.errors import CredentialError, UsageError
 from auditor.limits import Gate, limit_for, quota_of
 from auditor.models import CollectionError
@@ -436,7 +436,7 @@ class ClientPool:
         method = xform_name(operation)
         if client.can_paginate(method):
             # One call of a paginated list is its first page only: never taken as complete.
-            raise UndeclaredOperation(f"{service}:{operation} pages: read it with paginate")
+            raise UnpagedList(f"{service}:{operation} pages: read it with paginate")
         with self._gates[(service, region)].slot():
             return getattr(client, method)(**params)
 

@@ -50,8 +50,16 @@ class CollectionFailure(Exception):
         self.error = error
 
 
-class UndeclaredOperation(RuntimeError):
+class CollectorBug(RuntimeError):
+    """A collector used the framework wrongly: never taken for one resource's gap."""
+
+
+class UndeclaredOperation(CollectorBug):
     """A collector sent an operation it did not declare: a bug, caught by the meta-tests."""
+
+
+class UnpagedList(CollectorBug):
+    """A collector sent a paginated list as one call, which reads its first page only."""
 
 
 class ApiCaller(Protocol):
@@ -228,7 +236,8 @@ class CollectContext:
         """Run a per-resource read; a failure becomes that resource's CollectionError value.
 
         A failure with one of the `gone` codes (the resource was deleted since its list call)
-        propagates instead, so `each` drops the whole resource rather than judging a gap."""
+        propagates instead, so `each` keeps the whole resource unread rather than judging the
+        reads that came before it."""
         try:
             return read()
         except CollectionFailure as failure:
@@ -245,16 +254,16 @@ class CollectContext:
         kind: str,
         ident: Callable[[T], str],
         arn: Callable[[T], str | None] = lambda item: None,
-        gone: Collection[str] = (),
     ) -> list[R]:
         """`read` over each listed item (several at once): the models of the resources read.
 
-        The blast radius of a per-resource read is that resource. Where `read` fails with one
-        of the `gone` codes (AWS's documented answer for a resource deleted since the list), or
-        returns None, the resource is left out: there is nothing left to judge. Where it fails
-        any other way (denied, throttled past retries, an answer it cannot make sense of), the
-        resource is left out of the dataset and kept as an UnreadResource of type `kind`,
-        which every check of that type over the dataset reports as ERROR. Only a failed list
+        The blast radius of a per-resource read is that resource. Where `read` returns None
+        (the collector's own choice: a bucket outside the scanned regions), the resource is
+        left out. Where it fails in any way (denied, throttled past retries, an answer it
+        cannot make sense of, or a `gone` code of `attempt`: AWS's documented answer for a
+        resource deleted since the list, which a wrong region or a lagging list gives too), the
+        resource is kept as an UnreadResource of type `kind`, which every check of that type
+        over the dataset reports as ERROR naming the operation and code. Only a failed list
         call, made before this, fails the dataset as a whole.
         """
 
@@ -268,11 +277,9 @@ class CollectContext:
             try:
                 return read(item)
             except CollectionFailure as failure:
-                if failure.error.error_code in gone:
-                    return None
                 error = failure.error
-            except UndeclaredOperation:
-                raise  # a collector bug the meta-tests must see
+            except CollectorBug:
+                raise  # the meta-tests must see it
             except Exception as exc:  # a malformed answer for this resource alone
                 dataset = self._collector.dataset
                 log.warning("collector %s: a resource unreadable: %s", dataset.name, exc)

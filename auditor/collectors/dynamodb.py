@@ -120,7 +120,8 @@ def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
                 )
                 for g in t.get("GlobalSecondaryIndexes", [])
             ],
-            # A table deleted after its description was read is gone, not a TTL or PITR gap.
+            # A table deleted after its description was read is unread as a whole, not a TTL or
+            # PITR gap beside a judged description.
             ttl=ctx.attempt(partial(_time_to_live, ctx, name), gone=_GONE),
             point_in_time_recovery=ctx.attempt(
                 partial(_point_in_time_recovery, ctx, name), gone=_GONE
@@ -136,7 +137,6 @@ def collect_tables(ctx: CollectContext) -> list[DynamoDBTable]:
         kind=TABLE_TYPE,
         ident=str,
         arn=lambda name: _table_arn(ctx, {}, name),
-        gone=_GONE,
     )
 
 

@@ -156,7 +156,7 @@ def _unplaced(ctx: CollectContext, name: str, error: CollectionError) -> S3Bucke
 def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
     def one(b: dict[str, Any]) -> S3Bucket | None:
         name = b["Name"]
-        # A bucket deleted since ListBuckets is gone: `each` leaves it out.
+        # A bucket deleted since ListBuckets is unread as a whole, not judged on a gap.
         region = ctx.attempt(partial(_bucket_region, ctx, b), gone=_GONE)
         if isinstance(region, CollectionError):
             return _unplaced(ctx, name, region)
@@ -183,7 +183,6 @@ def collect_buckets(ctx: CollectContext) -> list[S3Bucket]:
         kind="AWS::S3::Bucket",
         ident=lambda b: b["Name"],
         arn=lambda b: f"arn:{ctx.partition}:s3:::{b['Name']}",
-        gone=_GONE,
     )
 
 

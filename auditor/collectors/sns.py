@@ -32,12 +32,12 @@ def _attributes(ctx: CollectContext, arn: str) -> TopicAttributes:
 def collect_topics(ctx: CollectContext) -> list[SNSTopic]:
     def one(item: dict[str, Any]) -> SNSTopic:
         arn = str(item["TopicArn"])
-        # A topic deleted since ListTopics is gone: `each` leaves it out.
+        # A topic deleted since ListTopics is unread as a whole, not judged on a gap.
         attributes = ctx.attempt(partial(_attributes, ctx, arn), gone=_GONE)
         return SNSTopic(arn=arn, name=arn.rsplit(":", 1)[-1], attributes=attributes)
 
     topics = ctx.paginate(_SERVICE, "ListTopics", "Topics")
-    return ctx.each(topics, one, kind=TOPIC_TYPE, ident=_topic_arn, arn=_topic_arn, gone=_GONE)
+    return ctx.each(topics, one, kind=TOPIC_TYPE, ident=_topic_arn, arn=_topic_arn)
 
 
 TOPICS = Collector(

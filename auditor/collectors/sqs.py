@@ -55,7 +55,7 @@ def _queue_arn(ctx: CollectContext, url: str) -> str:
 
 def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
     def one(url: str) -> SQSQueue:
-        # A queue deleted since ListQueues is gone: `each` leaves it out.
+        # A queue deleted since ListQueues is unread as a whole, not judged on a gap.
         attributes = ctx.attempt(partial(_attributes, ctx, url), gone=_GONE)
         return SQSQueue(
             url=url,
@@ -66,7 +66,7 @@ def collect_queues(ctx: CollectContext) -> list[SQSQueue]:
 
     # Sent with MaxResults (session.PAGE_SIZE_NEEDED): without it ListQueues stops at 1,000.
     urls = ctx.paginate(_SERVICE, "ListQueues", "QueueUrls")
-    return ctx.each(urls, one, kind=QUEUE_TYPE, ident=str, arn=partial(_queue_arn, ctx), gone=_GONE)
+    return ctx.each(urls, one, kind=QUEUE_TYPE, ident=str, arn=partial(_queue_arn, ctx))
 
 
 QUEUES = Collector(

@@ -158,7 +158,9 @@ def test_denied_ttl_read_is_an_error_on_that_table_only(aws: boto3.session.Sessi
     assert scope.errors == [ttl]
 
 
-def test_table_deleted_between_list_and_describe_is_skipped(aws: boto3.session.Session) -> None:
+def test_table_deleted_between_list_and_describe_is_that_tables_error(
+    aws: boto3.session.Session,
+) -> None:
     _table(aws, "gone", BillingMode="PAY_PER_REQUEST")
     _table(aws, "lessons", BillingMode="PAY_PER_REQUEST")
     pool = FaultyPool(
@@ -170,7 +172,14 @@ def test_table_deleted_between_list_and_describe_is_skipped(aws: boto3.session.S
     scope = collect_scopes(aws, ["dynamodb_tables"], pool=pool, regions=("us-east-1",))["us-east-1"]
 
     assert list(_tables_by_name(scope.dynamodb_tables)) == ["lessons"]
-    assert scope.errors == []
+    # Not dropped unseen: a wrong region or a lagging list would answer the same.
+    [unread] = scope.unread
+    assert (unread.id, unread.error.operation, unread.error.error_code) == (
+        "gone",
+        "DescribeTable",
+        "ResourceNotFoundException",
+    )
+    assert scope.errors == [unread.error]
 
 
 def test_any_other_describe_failure_is_that_tables_error_not_a_missing_table(

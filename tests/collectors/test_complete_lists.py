@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore import xform_name
 
-from auditor.collectors.base import UndeclaredOperation
+from auditor.collectors.base import UnpagedList
 from auditor.registry import load_collectors
 from auditor.session import PAGE_SIZE_NEEDED, ClientPool
 from tests.support.stubbed import StubbedPool, offline_session
@@ -57,5 +57,5 @@ def test_a_paginated_list_sent_as_one_call_is_refused() -> None:
     # ListTables pages: one call would be its first 100 tables only.
     assert pool.client("dynamodb", "us-east-1").can_paginate(xform_name("ListTables"))
 
-    with pytest.raises(UndeclaredOperation, match="dynamodb:ListTables pages"):
+    with pytest.raises(UnpagedList, match="dynamodb:ListTables pages"):
         pool.call("dynamodb", "us-east-1", "ListTables", {})

@@ -1,7 +1,8 @@
-"""One table whose description is denied is that table's ERROR, not the region's; a table deleted
-between ListTables and its reads is gone. Answers shaped as the DynamoDB API reference documents
-them (the DescribeTable example, the errors each operation lists), replayed through botocore's
-event hooks, because moto cannot deny one table to its owner or delete one mid-scan."""
+"""One table whose description is denied is that table's ERROR, not the region's; so is a table
+deleted between ListTables and its reads (a wrong region or a lagging list answers the same).
+Answers shaped as the DynamoDB API reference documents them (the DescribeTable example, the
+errors each operation lists), replayed through botocore's event hooks, because moto cannot deny
+one table to its owner or delete one mid-scan."""
 
 from __future__ import annotations
 
@@ -83,41 +84,48 @@ def test_a_denied_table_is_unread_and_the_others_are_read() -> None:
 
     tables = scope.dynamodb_tables
     assert not isinstance(tables, CollectionError), tables
-    # Gone and Dropped were deleted mid-scan: nothing to judge, and no gap either.
     assert [t.name for t in tables] == ["Music"]
     [music] = tables
     assert not isinstance(music.point_in_time_recovery, CollectionError)
     assert music.point_in_time_recovery.status == "ENABLED"
-    [unread] = scope.unread
-    assert (unread.id, unread.arn, unread.type) == (
-        "Denied",
+    unread = {u.id: u for u in scope.unread}
+    assert (unread["Denied"].arn, unread["Denied"].type) == (
         f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Denied",
         "AWS::DynamoDB::Table",
     )
-    assert (unread.error.operation, unread.error.error_code, unread.error.resource_id) == (
-        "DescribeTable",
-        "AccessDeniedException",
-        "Denied",
-    )
-    assert scope.errors == [unread.error]
+    # Gone and Dropped were deleted mid-scan: each is its own gap, never dropped unseen.
+    assert {
+        name: (u.error.operation, u.error.error_code, u.error.resource_id)
+        for name, u in unread.items()
+    } == {
+        "Denied": ("DescribeTable", "AccessDeniedException", "Denied"),
+        "Gone": ("DescribeTable", "ResourceNotFoundException", "Gone"),
+        "Dropped": ("DescribeContinuousBackups", "TableNotFoundException", "Dropped"),
+    }
+    assert sorted(e.resource_id or "" for e in scope.errors) == ["Denied", "Dropped", "Gone"]
 
 
-def test_every_dynamodb_check_errors_on_the_denied_table_and_judges_the_rest() -> None:
+def test_every_dynamodb_check_errors_on_the_unread_tables_and_judges_the_rest() -> None:
     scope = _scope()
     checks = [c for c in load_checks().values() if c.metadata.datasets == ("dynamodb_tables",)]
     snapshot = snapshot_of(scope)
 
     findings = Evaluation(snapshot, checks).findings
 
-    denied = [f for f in findings if f.resource.id == "Denied"]
-    assert sorted(f.check_id for f in denied) == sorted(c.id for c in checks)
-    assert {(f.status, f.evidence["operation"], f.evidence["error_code"]) for f in denied} == {
-        (Status.ERROR, "DescribeTable", "AccessDeniedException")
-    }
+    for name, operation, code in (
+        ("Denied", "DescribeTable", "AccessDeniedException"),
+        ("Gone", "DescribeTable", "ResourceNotFoundException"),
+        ("Dropped", "DescribeContinuousBackups", "TableNotFoundException"),
+    ):
+        unread = [f for f in findings if f.resource.id == name]
+        assert sorted(f.check_id for f in unread) == sorted(c.id for c in checks)
+        assert {(f.status, f.evidence["operation"], f.evidence["error_code"]) for f in unread} == {
+            (Status.ERROR, operation, code)
+        }
     music = {f.check_id: f.status for f in findings if f.resource.id == "Music"}
     assert music["dynamodb_table_pitr_enabled"] is Status.PASS
     assert music["dynamodb_table_ttl_enabled"] is Status.PASS
-    assert {f.resource.id for f in findings} <= {"Denied", "Music"}
+    assert {f.resource.id for f in findings} <= {"Denied", "Gone", "Dropped", "Music"}
 
 
 def test_the_arn_is_built_where_describe_table_leaves_it_out() -> None:
@@ -131,7 +139,7 @@ def test_the_arn_is_built_where_describe_table_leaves_it_out() -> None:
     assert table.arn == f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Music"
 
 
-def test_a_table_deleted_after_its_description_is_gone_not_a_pitr_error() -> None:
+def test_a_table_deleted_after_its_description_is_unread_as_a_whole_not_a_pitr_gap() -> None:
     music = _music()
     book = AnswerBook(
         [
@@ -148,6 +156,13 @@ def test_a_table_deleted_after_its_description_is_gone_not_a_pitr_error() -> Non
 
     scope = collect_stubbed(book, ["dynamodb_tables"])["us-east-1"]
 
-    assert (scope.dynamodb_tables, scope.errors) == ([], [])
-    assert scope.unread == []
+    assert scope.dynamodb_tables == []
+    # The whole table, not its PITR field beside a description judged as current.
+    [unread] = scope.unread
+    assert (unread.id, unread.error.operation, unread.error.error_code) == (
+        "Dropped",
+        "DescribeContinuousBackups",
+        "TableNotFoundException",
+    )
+    assert scope.errors == [unread.error]
     assert ("dynamodb", "DescribeContinuousBackups", {"TableName": "Dropped"}) in book.asked

@@ -1,16 +1,16 @@
 """One bucket whose location cannot be read is that bucket's ERROR, not the account's: answers
 shaped as the S3 API reference documents them (ListBuckets with BucketRegion, GetBucketLocation
-refused with AccessDenied or NoSuchBucket), replayed by botocore's event hooks because moto
-cannot refuse one bucket's location to its owner."""
+refused with AccessDenied or NoSuchBucket, each that bucket's gap), replayed by botocore's event
+hooks because moto cannot refuse one bucket's location to its owner."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from auditor.checkapi import Scope
+from auditor.engine import Evaluation
 from auditor.models import CollectionError
 from checks.s3 import s3_bucket_versioning_enabled
-from tests.support.stubbed import AnswerBook, collect_stubbed
+from tests.support.stubbed import AnswerBook, collect_stubbed, snapshot_of
 
 
 def ok_bucket(operation: str, **answer: Any) -> dict[str, Any]:
@@ -70,20 +70,29 @@ def test_a_bucket_whose_location_is_denied_is_that_buckets_error_alone() -> None
     buckets = scope.s3_buckets
     assert not isinstance(buckets, CollectionError), buckets
     by_name = {b.name: b for b in buckets}
-    # The bucket deleted between the list and the read is gone, not an error.
     assert sorted(by_name) == ["denied", "ok"]
+    # The bucket deleted between the list and the read is unread as a whole: its own gap.
+    [gone] = scope.unread
+    assert (gone.id, gone.type, gone.error.operation, gone.error.error_code) == (
+        "gone",
+        "AWS::S3::Bucket",
+        "GetBucketLocation",
+        "NoSuchBucket",
+    )
     denied = by_name["denied"].versioning
     assert isinstance(denied, CollectionError)
     assert (denied.operation, denied.error_code) == ("GetBucketLocation", "AccessDenied")
     # BucketRegion came with the list: the readable bucket needed no location read.
     assert ("s3", "GetBucketLocation", {"Bucket": "ok"}) not in book.asked
 
-    check = s3_bucket_versioning_enabled
-    verdicts = {
-        v.resource.id: v
-        for v in check.run(Scope(scope, check.metadata.datasets, check.configure({}), None))
+    findings = {
+        f.resource.id: f
+        for f in Evaluation(snapshot_of(scope), [s3_bucket_versioning_enabled]).findings
     }
-    assert verdicts["ok"].status.value == "PASS"
-    assert verdicts["denied"].status.value == "ERROR"
-    assert "GetBucketLocation" in verdicts["denied"].message
-    assert "gone" not in verdicts
+    assert findings["ok"].status.value == "PASS"
+    assert findings["denied"].status.value == "ERROR"
+    assert "GetBucketLocation" in findings["denied"].message
+    assert (findings["gone"].status.value, findings["gone"].evidence["error_code"]) == (
+        "ERROR",
+        "NoSuchBucket",
+    )

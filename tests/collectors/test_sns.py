@@ -48,7 +48,9 @@ def test_topics_keep_their_key_and_policy(aws: boto3.session.Session) -> None:
     assert webhooks.attributes.policy == policy
 
 
-def test_topic_deleted_between_list_and_read_is_skipped(aws: boto3.session.Session) -> None:
+def test_topic_deleted_between_list_and_read_is_that_topics_error(
+    aws: boto3.session.Session,
+) -> None:
     sns = aws.client("sns", region_name="us-east-1")
     sns.create_topic(Name="gone")
     sns.create_topic(Name="kept")
@@ -61,7 +63,10 @@ def test_topic_deleted_between_list_and_read_is_skipped(aws: boto3.session.Sessi
     scope = collect_scopes(aws, ["sns_topics"], pool=pool, regions=US)["us-east-1"]
 
     assert list(_topics(scope.sns_topics)) == ["kept"]
-    assert scope.errors == []
+    [unread] = scope.unread
+    assert unread.id.endswith(":gone")
+    assert (unread.error.operation, unread.error.error_code) == ("GetTopicAttributes", "NotFound")
+    assert scope.errors == [unread.error]
 
 
 def test_denied_attribute_read_errors_only_that_topic(aws: boto3.session.Session) -> None:

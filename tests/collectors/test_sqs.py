@@ -55,7 +55,9 @@ def test_queues_keep_encryption_policy_and_redrive(aws: boto3.session.Session) -
     assert dlq.attributes.dead_letter_target_arn is None
 
 
-def test_queue_deleted_between_list_and_read_is_skipped(aws: boto3.session.Session) -> None:
+def test_queue_deleted_between_list_and_read_is_that_queues_error(
+    aws: boto3.session.Session,
+) -> None:
     sqs = aws.client("sqs", region_name="us-east-1")
     sqs.create_queue(QueueName="gone")
     sqs.create_queue(QueueName="kept")
@@ -68,7 +70,13 @@ def test_queue_deleted_between_list_and_read_is_skipped(aws: boto3.session.Sessi
     scope = collect_scopes(aws, ["sqs_queues"], pool=pool, regions=("us-east-1",))["us-east-1"]
 
     assert list(_queues(scope.sqs_queues)) == ["kept"]
-    assert scope.errors == []
+    [unread] = scope.unread
+    assert unread.id.endswith("/gone")
+    assert (unread.error.operation, unread.error.error_code) == (
+        "GetQueueAttributes",
+        "AWS.SimpleQueueService.NonExistentQueue",
+    )
+    assert scope.errors == [unread.error]
 
 
 def test_denied_attribute_read_errors_only_that_queue(aws: boto3.session.Session) -> None:

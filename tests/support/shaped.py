@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import DataNotFoundError
 from botocore.model import Shape
 
 from auditor.session import ClientPool
@@ -120,7 +121,7 @@ def _one_page(service: str, operation: str) -> list[str]:
         session = boto3.session.Session()._session
         try:
             _PAGINATORS[service] = session.get_paginator_model(service)
-        except Exception:  # a service without paginators
+        except DataNotFoundError:  # a service without paginators
             _PAGINATORS[service] = None
     model = _PAGINATORS[service]
     if model is None:

@@ -1,6 +1,6 @@
 """The collector framework's per-resource blast radius: `CollectContext.each` keeps a resource
-whose read failed as that resource's unread record, drops one AWS says is gone, and the engine
-reports each unread resource as ERROR in every check of its type over its dataset."""
+whose read failed as that resource's unread record (one AWS says is gone since the list too), and
+the engine reports each unread resource as ERROR in every check of its type over its dataset."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from auditor.collectors.base import (
     Collector,
     Operation,
     UndeclaredOperation,
+    UnpagedList,
 )
 from auditor.datasets import SQS_QUEUES
 from auditor.engine import Evaluation
@@ -96,7 +97,6 @@ def _collect(ctx: CollectContext) -> list[SQSQueue]:
         kind=QUEUE,
         ident=str,
         arn=lambda url: f"arn:aws:sqs:eu-west-1:{ACCOUNT}:{url}",
-        gone=("QueueDoesNotExist",),
     )
 
 
@@ -123,7 +123,7 @@ def _scope(queues: list[str], answers: dict[str, Any]) -> Any:
 READ = {"Attributes": {"SqsManagedSseEnabled": "true"}}
 
 
-def test_each_keeps_a_failed_read_as_that_resources_unread_record_and_drops_the_gone() -> None:
+def test_each_keeps_every_failed_read_as_that_resources_unread_record() -> None:
     scope = _scope(
         ["ok", "denied", "gone", "garbled"],
         {"ok": READ, "denied": "AccessDenied", "gone": "QueueDoesNotExist", "garbled": {}},
@@ -131,7 +131,9 @@ def test_each_keeps_a_failed_read_as_that_resources_unread_record_and_drops_the_
 
     assert [q.name for q in scope.sqs_queues] == ["ok"]
     unread = {u.id: u for u in scope.unread}
-    assert sorted(unread) == ["denied", "garbled"]
+    # Deleted since the list is a gap too: a wrong region or a lagging list answers the same.
+    assert sorted(unread) == ["denied", "garbled", "gone"]
+    assert unread["gone"].error.error_code == "QueueDoesNotExist"
     assert (unread["denied"].type, unread["denied"].arn) == (
         QUEUE,
         f"arn:aws:sqs:eu-west-1:{ACCOUNT}:denied",
@@ -147,7 +149,7 @@ def test_each_keeps_a_failed_read_as_that_resources_unread_record_and_drops_the_
         "garbled",
     )
     assert "KeyError" in garbled.message
-    assert sorted(e.resource_id or "" for e in scope.errors) == ["denied", "garbled"]
+    assert sorted(e.resource_id or "" for e in scope.errors) == ["denied", "garbled", "gone"]
 
 
 def test_only_a_failed_list_fails_the_dataset() -> None:
@@ -172,9 +174,30 @@ def test_an_undeclared_operation_inside_each_is_not_taken_for_a_resource_gap() -
         ctx.each(
             ["q"], lambda url: ctx.call("sqs", "DeleteQueue", QueueUrl=url), kind=QUEUE, ident=str
         )
+    assert ctx.unread == []
 
 
-def test_attempt_lets_a_gone_code_through_to_each() -> None:
+def test_a_paginated_list_sent_as_one_call_inside_each_fails_the_collector() -> None:
+    def unpaged(url: str) -> SQSQueue:
+        raise UnpagedList("sqs:ListQueues pages: read it with paginate")
+
+    def collect_unpaged(ctx: CollectContext) -> list[SQSQueue]:
+        return ctx.each(["q"], unpaged, kind=QUEUE, ident=str)
+
+    [scope] = collect(
+        Target(ACCOUNT, ("eu-west-1",)),
+        ["sqs_queues"],
+        {"sqs_queues": Collector(SQS_QUEUES, TOY.operations, collect_unpaged)},
+        Caller(["q"], {}),
+    )
+
+    # The whole dataset, not one queue read as a gap: a collector bug is no resource's fault.
+    assert isinstance(scope.sqs_queues, CollectionError)
+    assert scope.sqs_queues.error_code == "CollectorFailed"
+    assert scope.unread == []
+
+
+def test_attempt_lets_a_gone_code_through_to_each_which_keeps_the_resource_unread() -> None:
     ctx = CollectContext(
         TOY,
         Caller(["q"], {"q": "QueueDoesNotExist"}),
@@ -189,17 +212,17 @@ def test_attempt_lets_a_gone_code_through_to_each() -> None:
 
     with pytest.raises(CollectionFailure):
         ctx.attempt(read, gone=("QueueDoesNotExist",))
+    assert ctx.errors == []  # attempt kept no field gap ...
     assert (
         ctx.each(
-            ["q"],
-            lambda _: ctx.attempt(read, gone=("QueueDoesNotExist",)),
-            kind=QUEUE,
-            ident=str,
-            gone=("QueueDoesNotExist",),
+            ["q"], lambda _: ctx.attempt(read, gone=("QueueDoesNotExist",)), kind=QUEUE, ident=str
         )
         == []
     )
-    assert ctx.errors == []
+    # ... each keeps the whole resource unread instead.
+    [unread] = ctx.unread
+    assert (unread.id, unread.error.error_code) == ("q", "QueueDoesNotExist")
+    assert ctx.errors == [unread.error]
 
 
 def _toy_check(check_id: str, resource_type: str) -> Any:
